@@ -1,0 +1,3 @@
+export * from './pod-identity-agent';
+export * from './workload-cluster';
+export * from './eks-cluster';

@@ -1,0 +1,26 @@
+import { IResource } from 'aws-cdk-lib';
+import { PodIdentityAgent } from './pod-identity-agent';
+
+/**
+ * A Kubernetes cluster whose workloads get AWS IAM identities.
+ */
+export interface IWorkloadCluster extends IResource {
+  /**
+   * The cluster's name (for EKS, the EKS cluster name).
+   *
+   * @attribute
+   */
+  readonly clusterName: string;
+
+  /**
+   * The cluster's ARN (for EKS, `arn:<partition>:eks:<region>:<account>:cluster/<name>`).
+   *
+   * @attribute
+   */
+  readonly clusterArn: string;
+
+  /**
+   * How the EKS Pod Identity Agent is provided on this cluster.
+   */
+  readonly podIdentityAgent: PodIdentityAgent;
+}

@@ -1,0 +1,7 @@
+export * from './cluster';
+export * from './trust';
+export * from './pod-identity';
+export * from './identity-mechanism';
+export * from './workload-role';
+export * from './workload-identity';
+export * as k8s from './k8s';

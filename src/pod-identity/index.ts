@@ -1,0 +1,2 @@
+export * from './pod-identity-agent-addon';
+export * from './pod-identity-association';

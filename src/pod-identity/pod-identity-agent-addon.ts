@@ -1,0 +1,118 @@
+import { Resource, Token, aws_eks as eks } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { PodIdentityAgentAddonOptions, PodIdentityAgentSupport } from '../cluster/pod-identity-agent';
+import { IWorkloadCluster } from '../cluster/workload-cluster';
+import { clusterKey, clusterLabel, findRegistered, register } from '../private/app-registry';
+import { assertPodIdentitySupported } from '../private/pod-identity-support';
+
+/**
+ * Properties of a `PodIdentityAgentAddon`.
+ */
+export interface PodIdentityAgentAddonProps extends PodIdentityAgentAddonOptions {
+  /**
+   * The EKS cluster to install the agent on.
+   */
+  readonly cluster: IWorkloadCluster;
+}
+
+// EKS add-on name of the agent (FACTS.md, "Pod Identity Agent").
+const ADDON_NAME = 'eks-pod-identity-agent';
+// Address the agent binds for IPv4 (FACTS.md; EKS user guide, "Disable IPv6 in the EKS Pod Identity Agent").
+const IPV4_LINK_LOCAL = '169.254.170.23';
+// Add-on versions look like v1.3.4-eksbuild.1.
+const ADDON_VERSION = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
+
+/**
+ * The `eks-pod-identity-agent` EKS add-on (`AWS::EKS::Addon`).
+ *
+ * At most one exists per cluster in an app. Pod Identity associations on a cluster whose
+ * `podIdentityAgent` is `PodIdentityAgent.addon()` create it through `PodIdentityAgentAddon.forCluster()`,
+ * however many there are.
+ */
+export class PodIdentityAgentAddon extends Resource {
+  /** The EKS add-on name, `eks-pod-identity-agent`. */
+  public static readonly ADDON_NAME = ADDON_NAME;
+
+  /**
+   * The agent add-on of `cluster` in this app, if one was created.
+   */
+  public static of(cluster: IWorkloadCluster): PodIdentityAgentAddon | undefined {
+    return findRegistered(cluster, registryKey(cluster)) as PodIdentityAgentAddon | undefined;
+  }
+
+  /**
+   * The agent add-on the cluster needs: created on the first call (as child `PodIdentityAgent` of the cluster
+   * construct, with the cluster's `podIdentityAgent` options) when the cluster's agent is provided as an add-on,
+   * the existing one after that, and `undefined` when the agent is preinstalled.
+   * Throws when the cluster cannot run Pod Identity.
+   */
+  public static forCluster(cluster: IWorkloadCluster): PodIdentityAgentAddon | undefined {
+    assertPodIdentitySupported(cluster, 'Pod Identity Agent');
+    const agent = cluster.podIdentityAgent;
+    if (agent.support !== PodIdentityAgentSupport.ADDON) return undefined;
+    return PodIdentityAgentAddon.of(cluster)
+      ?? new PodIdentityAgentAddon(cluster, 'PodIdentityAgent', { ...agent.addonOptions, cluster });
+  }
+
+  /** The cluster the add-on is installed on. */
+  public readonly cluster: IWorkloadCluster;
+
+  /**
+   * The add-on's ARN.
+   *
+   * @attribute
+   */
+  public readonly addonArn: string;
+
+  /**
+   * The add-on's name, `eks-pod-identity-agent`.
+   *
+   * @attribute
+   */
+  public readonly addonName: string;
+
+  constructor(scope: Construct, id: string, props: PodIdentityAgentAddonProps) {
+    super(scope, id);
+    assertPodIdentitySupported(props.cluster, `PodIdentityAgentAddon ${this.node.path}`);
+    const existing = register(this, registryKey(props.cluster));
+    if (existing) {
+      throw new Error(
+        `PodIdentityAgentAddon ${this.node.path}: cluster "${clusterLabel(props.cluster)}" already has the ` +
+        `${ADDON_NAME} add-on at ${existing.node.path}. An EKS cluster takes the add-on once; ` +
+        'use PodIdentityAgentAddon.forCluster(cluster) to share it.',
+      );
+    }
+    if (props.addonVersion !== undefined && !Token.isUnresolved(props.addonVersion) && !ADDON_VERSION.test(props.addonVersion)) {
+      throw new Error(`Invalid addonVersion ${JSON.stringify(props.addonVersion)}: expected an EKS add-on version like "v1.3.4-eksbuild.1"`);
+    }
+    this.cluster = props.cluster;
+
+    const resource = new eks.CfnAddon(this, 'Resource', {
+      addonName: ADDON_NAME,
+      clusterName: props.cluster.clusterName,
+      addonVersion: props.addonVersion,
+      configurationValues: renderConfiguration(props),
+      resolveConflicts: props.resolveConflicts,
+      preserveOnDelete: props.preserveOnDelete,
+    });
+    this.addonArn = resource.attrArn;
+    this.addonName = ADDON_NAME;
+  }
+}
+
+function registryKey(cluster: IWorkloadCluster): string {
+  return `pod-identity-agent-addon:${clusterKey(cluster)}`;
+}
+
+function renderConfiguration(props: PodIdentityAgentAddonOptions): string | undefined {
+  const args: Record<string, string> = { ...props.additionalArgs };
+  if (props.ipv4Only) {
+    const bind = args['-b'];
+    if (bind !== undefined && bind !== IPV4_LINK_LOCAL) {
+      throw new Error(`ipv4Only binds "-b ${IPV4_LINK_LOCAL}", but additionalArgs sets "-b" to ${JSON.stringify(bind)}: set one of them`);
+    }
+    args['-b'] = IPV4_LINK_LOCAL;
+  }
+  if (Object.keys(args).length === 0) return undefined;
+  return JSON.stringify({ agent: { additionalArgs: args } });
+}

@@ -1,0 +1,3 @@
+export * from './service-account-binding';
+export * from './pod-identity-session-tag';
+export * from './cluster-scope';

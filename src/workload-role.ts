@@ -1,0 +1,219 @@
+import { Annotations, Duration, Lazy, PhysicalName, Stack, aws_iam as iam } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { bindingLabel, uniqueBindings, validateBinding } from './private/bindings';
+import { AssociationChain, podIdentityStatements, targetRoleStatements } from './private/pod-identity-statements';
+import { policySize } from './private/policy-size';
+import { ClusterScope } from './trust/cluster-scope';
+import { ServiceAccountBinding } from './trust/service-account-binding';
+
+/**
+ * Options for trusting one service account through EKS Pod Identity.
+ */
+export interface PodIdentityTrustOptions {
+  /**
+   * Whether the association passes session tags. When it does not (`disableSessionTags` on the association),
+   * the trust cannot be scoped by tags and admits any Pod Identity association in the account that names this role.
+   *
+   * @default true
+   */
+  readonly sessionTags?: boolean;
+}
+
+/**
+ * Properties of a `WorkloadRole`.
+ */
+export interface WorkloadRoleProps {
+  /**
+   * Service accounts this role trusts through EKS Pod Identity. More can be added with `addPodIdentityTrust()`.
+   *
+   * @default - none
+   */
+  readonly podIdentity?: ServiceAccountBinding[];
+
+  /**
+   * Which session tag identifies the cluster in Pod Identity trust statements.
+   *
+   * @default ClusterScope.ARN
+   */
+  readonly clusterScope?: ClusterScope;
+
+  /**
+   * Largest trust policy accepted at synthesis, in characters without whitespace (as IAM counts them).
+   * IAM's default quota is 2,048; it can be raised to 4,096 with a Service Quotas request.
+   *
+   * @default 2048
+   */
+  readonly maxTrustPolicySize?: number;
+
+  /**
+   * A name for the role.
+   *
+   * @default - a name CloudFormation generates (or CDK, when another account or region references the role)
+   */
+  readonly roleName?: string;
+
+  /**
+   * A description of the role.
+   *
+   * @default - none
+   */
+  readonly description?: string;
+
+  /**
+   * The path of the role.
+   *
+   * @default /
+   */
+  readonly path?: string;
+
+  /**
+   * Managed policies attached to the role.
+   *
+   * @default - none
+   */
+  readonly managedPolicies?: iam.IManagedPolicy[];
+
+  /**
+   * Inline policies of the role.
+   *
+   * @default - none
+   */
+  readonly inlinePolicies?: Record<string, iam.PolicyDocument>;
+
+  /**
+   * A permissions boundary for the role.
+   *
+   * @default - none
+   */
+  readonly permissionsBoundary?: iam.IManagedPolicy;
+
+  /**
+   * Longest session a workload gets (1 to 12 hours).
+   *
+   * @default Duration.hours(1)
+   */
+  readonly maxSessionDuration?: Duration;
+}
+
+// IAM quotas (FACTS.md, "IRSA"): role trust policy length 2,048 by default, 4,096 at most.
+const DEFAULT_TRUST_SIZE = 2048;
+const MAX_TRUST_SIZE = 4096;
+const WORKLOAD_ROLE = Symbol.for('cdk-workload-identity.WorkloadRole');
+
+/** Keeps `iam.Role` from writing a trust statement of its own: `WorkloadRole` renders the whole trust policy. */
+class RenderedTrust extends iam.PrincipalBase implements iam.IAssumeRolePrincipal {
+  public readonly policyFragment = new iam.PrincipalPolicyFragment({});
+  public addToAssumeRolePolicy(_document: iam.PolicyDocument): void {}
+  public dedupeString(): string | undefined {
+    return undefined;
+  }
+}
+
+/**
+ * An IAM role whose trust policy admits exactly the given (cluster, namespace, service account) tuples.
+ *
+ * For EKS Pod Identity the trust has statements for `pods.eks.amazonaws.com` with `sts:AssumeRole` and
+ * `sts:TagSession`, scoped with `aws:RequestTag/...` conditions so that only the given tuples match, never
+ * their cross product. Its size is checked at synthesis against `maxTrustPolicySize`.
+ */
+export class WorkloadRole extends iam.Role {
+  /**
+   * Whether `x` is a `WorkloadRole`.
+   */
+  public static isWorkloadRole(x: unknown): x is WorkloadRole {
+    return typeof x === 'object' && x !== null && WORKLOAD_ROLE in x;
+  }
+
+  private readonly podIdentityTrust: Array<{ binding: ServiceAccountBinding; sessionTags: boolean }> = [];
+  private readonly chains: AssociationChain[] = [];
+  private readonly clusterScope: ClusterScope;
+  private readonly maxTrustPolicySize: number;
+
+  constructor(scope: Construct, id: string, props: WorkloadRoleProps = {}) {
+    const max = props.maxTrustPolicySize ?? DEFAULT_TRUST_SIZE;
+    if (!Number.isInteger(max) || max < 1 || max > MAX_TRUST_SIZE) {
+      throw new Error(`Invalid maxTrustPolicySize ${max}: expected a whole number of characters up to ${MAX_TRUST_SIZE} (IAM's largest quota)`);
+    }
+    super(scope, id, {
+      assumedBy: new RenderedTrust(),
+      // A name is generated only when another account or region must know it (a cross-account target role's trust).
+      roleName: props.roleName ?? PhysicalName.GENERATE_IF_NEEDED,
+      description: props.description,
+      path: props.path,
+      managedPolicies: props.managedPolicies,
+      inlinePolicies: props.inlinePolicies,
+      permissionsBoundary: props.permissionsBoundary,
+      maxSessionDuration: props.maxSessionDuration,
+    });
+    Object.defineProperty(this, WORKLOAD_ROLE, { value: true });
+    this.clusterScope = props.clusterScope ?? ClusterScope.ARN;
+    this.maxTrustPolicySize = max;
+    for (const binding of props.podIdentity ?? []) this.addPodIdentityTrust(binding);
+
+    const cfnRole = this.node.defaultChild as iam.CfnRole;
+    cfnRole.assumeRolePolicyDocument = Lazy.any({ produce: () => this.trustPolicy() });
+    this.node.addValidation({ validate: () => this.validateTrust() });
+  }
+
+  /**
+   * The service accounts this role trusts through Pod Identity.
+   */
+  public get podIdentityBindings(): ServiceAccountBinding[] {
+    return uniqueBindings(this.podIdentityTrust.map(t => t.binding));
+  }
+
+  /**
+   * Trust `binding` through EKS Pod Identity. Adding the same binding again changes nothing.
+   */
+  public addPodIdentityTrust(binding: ServiceAccountBinding, options: PodIdentityTrustOptions = {}): void {
+    validateBinding(binding);
+    const sessionTags = options.sessionTags ?? true;
+    this.podIdentityTrust.push({ binding, sessionTags });
+    if (!sessionTags) {
+      Annotations.of(this).addWarningV2('cdk-workload-identity:unscopedPodIdentityTrust',
+        `Session tags are disabled for ${bindingLabel(binding)}, so this role's Pod Identity trust cannot name ` +
+        'service accounts: any Pod Identity association in the account that names this role can use it.');
+    }
+  }
+
+  /**
+   * Trust a Pod Identity association role that uses this role as its target role (role chaining,
+   * typically across accounts): the principal is the cluster account, narrowed to `associationRole`
+   * and to `binding`'s session tags (or, with session tags disabled, to the association's external id).
+   */
+  public addPodIdentityTargetTrust(associationRole: iam.IRole, binding: ServiceAccountBinding, options: PodIdentityTrustOptions = {}): void {
+    validateBinding(binding);
+    this.chains.push({ associationRole, binding, sessionTags: options.sessionTags ?? true });
+  }
+
+  /** The trust policy document, rendered from the bindings. */
+  private trustPolicy(): iam.PolicyDocument {
+    const bindings = this.podIdentityBindings;
+    const scoped = this.podIdentityTrust.every(t => t.sessionTags);
+    const clusterTag = this.clusterScope === ClusterScope.NAME ? 'name' : 'arn';
+    return new iam.PolicyDocument({
+      minimize: false,
+      statements: [
+        ...podIdentityStatements(bindings, scoped, clusterTag),
+        ...targetRoleStatements(this.chains, clusterTag),
+      ],
+    });
+  }
+
+  private validateTrust(): string[] {
+    const bindings = this.podIdentityBindings;
+    if (bindings.length === 0 && this.chains.length === 0) {
+      return [`WorkloadRole ${this.node.path} trusts no service account: add one with addPodIdentityTrust() or the podIdentity prop`];
+    }
+    const size = policySize(Stack.of(this), this.trustPolicy());
+    if (size.characters <= this.maxTrustPolicySize) return [];
+    const tuples = [...bindings, ...this.chains.map(c => c.binding)].map(bindingLabel);
+    return [
+      `WorkloadRole ${this.node.path}: trust policy is ${size.estimated ? 'about ' : ''}${size.characters} characters ` +
+      `(whitespace removed), over the limit of ${this.maxTrustPolicySize}. It trusts ${tuples.length} service account(s): ` +
+      `${tuples.join(', ')}. Split them over a second role, use ClusterScope.NAME, or, if your account's trust policy ` +
+      `quota was raised, set maxTrustPolicySize (at most ${MAX_TRUST_SIZE}).`,
+    ];
+  }
+}
+

@@ -1,0 +1,25 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { ACCOUNT, REGION } from './fixtures';
+import { Decision, simulateAssumeRole, trustPolicyOf } from './iam-simulator';
+
+/** What EKS Pod Identity sends to STS for one pod, and what a test may vary. */
+export interface PodIdentityRequest {
+  readonly tags?: Record<string, string>;
+  readonly action?: string;
+  readonly principal?: string;
+  readonly context?: Record<string, string | string[]>;
+}
+
+/** The decision of role `roleLogicalId`'s trust policy (from `template`) for a Pod Identity request. */
+export async function podIdentityDecision(template: Template, roleLogicalId: string, request: PodIdentityRequest): Promise<Decision> {
+  const trustPolicy = trustPolicyOf(template, roleLogicalId, { account: ACCOUNT, region: REGION });
+  const result = await simulateAssumeRole({
+    trustPolicy,
+    roleArn: `arn:aws:iam::${ACCOUNT}:role/${roleLogicalId}`,
+    principal: request.principal ?? 'pods.eks.amazonaws.com',
+    action: request.action ?? 'sts:AssumeRole',
+    requestTags: request.tags,
+    context: request.context,
+  });
+  return result.decision;
+}
