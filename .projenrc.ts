@@ -28,6 +28,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@cloud-copilot/iam-simulate@0.1.173', // IAM policy simulator (AGPL-3.0: dev only)
     'cdk-nag@2.38.2', // 3.x needs aws-cdk-lib > 2.257 (TOOLCHAIN.md)
     'yaml@^2.9.0',
+    'aws-cdk@2.1148.1', // the CDK CLI: tests run the real `cdk synth` of each example app
   ],
 
   jestOptions: {

@@ -191,18 +191,21 @@ export class WorkloadRole extends iam.Role {
     const bindings = this.podIdentityBindings;
     const scoped = this.podIdentityTrust.every(t => t.sessionTags);
     const clusterTag = this.clusterScope === ClusterScope.NAME ? 'name' : 'arn';
+    // Statements someone added to `assumeRolePolicy` (inherited from iam.Role) are kept, after ours.
+    const added = (this.assumeRolePolicy?.toJSON()?.Statement ?? []) as unknown[];
     return new iam.PolicyDocument({
       minimize: false,
       statements: [
         ...podIdentityStatements(bindings, scoped, clusterTag),
         ...targetRoleStatements(this.chains, clusterTag),
+        ...added.map(statement => iam.PolicyStatement.fromJson(statement)),
       ],
     });
   }
 
   private validateTrust(): string[] {
     const bindings = this.podIdentityBindings;
-    if (bindings.length === 0 && this.chains.length === 0) {
+    if (bindings.length === 0 && this.chains.length === 0 && (this.assumeRolePolicy?.isEmpty ?? true)) {
       return [`WorkloadRole ${this.node.path} trusts no service account: add one with addPodIdentityTrust() or the podIdentity prop`];
     }
     const size = policySize(Stack.of(this), this.trustPolicy());

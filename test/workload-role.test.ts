@@ -129,6 +129,19 @@ describe('WorkloadRole Pod Identity trust', () => {
     expect(statements(stack)[0].Condition.StringEquals['aws:RequestTag/kubernetes-namespace']).toBe('late');
   });
 
+  test('statements added to assumeRolePolicy are kept after the workload trust', () => {
+    const stack = newStack();
+    const role = new WorkloadRole(stack, 'Role', { podIdentity: [{ cluster: importCluster(stack), namespace: 'a', serviceAccount: 'x' }] });
+    role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
+      actions: ['sts:AssumeRole'],
+      principals: [new iam.ArnPrincipal('arn:aws:iam::111122223333:role/break-glass')],
+    }));
+    const all = statements(stack);
+    expect(all).toHaveLength(2);
+    expect(all[0].Principal).toEqual({ Service: 'pods.eks.amazonaws.com' });
+    expect(all[1]).toEqual({ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/break-glass' } });
+  });
+
   test('the role is an ordinary IAM role: grants, managed policies, name and its CloudFormation resource as default child', () => {
     const stack = newStack();
     const role = new WorkloadRole(stack, 'Role', {

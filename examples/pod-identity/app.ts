@@ -16,9 +16,13 @@ export interface PodIdentityExample {
   readonly chart: cdk8s.Chart;
 }
 
+/** Builds the example; with `outdir`, synthesis writes `<outdir>/cloudformation` and `<outdir>/kubernetes`. */
 export function podIdentityExample(outdir?: string): PodIdentityExample {
   const app = new App(outdir ? { outdir: path.join(outdir, 'cloudformation') } : {});
-  const k8sApp = new cdk8s.App(outdir ? { outdir: path.join(outdir, 'kubernetes'), outputFileExtension: '.yaml' } : {});
+  return definePodIdentityExample(app, new cdk8s.App({ outdir: path.join(outdir ?? app.outdir, 'kubernetes'), outputFileExtension: '.yaml' }));
+}
+
+function definePodIdentityExample(app: App, k8sApp: cdk8s.App): PodIdentityExample {
   const stack = new Stack(app, 'PodIdentityExample', { env: { account: '111122223333', region: 'ap-south-1' } });
   const chart = new cdk8s.Chart(k8sApp, 'workloads');
 
@@ -58,6 +62,8 @@ export function podIdentityExample(outdir?: string): PodIdentityExample {
   return { app, stack, k8sApp, chart };
 }
 
+// `ts-node app.ts <outdir>` writes <outdir>/cloudformation and <outdir>/kubernetes; under `cdk synth`
+// (see cdk.json) the CloudFormation goes where the CLI says and the YAML into <cdk outdir>/kubernetes.
 if (require.main === module) {
   const example = podIdentityExample(process.argv[2]);
   example.app.synth();
