@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
 import { assertDns1123Subdomain } from './names';
 
 // Kubernetes metadata rules, from k8s.io/apimachinery/pkg/util/validation:
@@ -43,4 +44,20 @@ export function assertLabelValue(what: string, value: string): void {
       (value.length > 63 ? `; it has ${value.length} characters` : ''),
     );
   }
+}
+
+// The token boundary (DESIGN.md rule 2). cdk8s runs construct validations in chart.toJson() too, which is what
+// aws-eks cluster.addCdk8sChart() calls, so a validation cannot tell a chart written as YAML from one deployed
+// through CloudFormation. A chart (or any scope) deployed through CloudFormation is therefore marked explicitly.
+// The mark is a global symbol, so it also works when several copies of this library are loaded.
+const DEPLOY_TIME_VALUES_ALLOWED = Symbol.for('cdk-workload-identity.k8s.deployTimeValuesAllowed');
+
+/** Marks `scope` and everything in it as deployed through CloudFormation, where CDK tokens resolve at deploy time. */
+export function allowDeployTimeValuesIn(scope: IConstruct): void {
+  Object.defineProperty(scope, DEPLOY_TIME_VALUES_ALLOWED, { value: true, configurable: true });
+}
+
+/** Whether `construct` or one of its scopes was marked with `allowDeployTimeValuesIn`. */
+export function deployTimeValuesAllowed(construct: IConstruct): boolean {
+  return construct.node.scopes.some(s => (s as unknown as Record<symbol, unknown>)[DEPLOY_TIME_VALUES_ALLOWED] === true);
 }
