@@ -1,11 +1,13 @@
 // Figures for the closing notes and the README: resources per identity, trust policy sizes and how many
 // service accounts fit in IAM's limits, and how long the example takes to synthesize. Prints; asserts nothing.
-import { App, Stack, aws_s3 as s3 } from 'aws-cdk-lib';
+import { App, Stack, aws_dynamodb as dynamodb, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { podIdentityExample } from '../examples/pod-identity/app';
-import { ClusterScope, EksCluster, WorkloadIdentity, WorkloadRole } from '../src';
+import { ClusterScope, EksCluster, IdentityMechanism, WorkloadIdentity, WorkloadRole } from '../src';
 
 const env = { account: '111122223333', region: 'ap-south-1' };
+// An EKS issuer has a 32-character id.
+const ISSUER = 'https://oidc.eks.ap-south-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF';
 
 function resourceTypes(stack: Stack): string {
   const counts = new Map<string, number>();
@@ -80,6 +82,38 @@ function synthTimes(): void {
     ` (in-process, the first run cold); template ${bytes.template} bytes, YAML ${bytes.yaml} bytes`);
 }
 
+function irsaFigures(): void {
+  console.log('\nIRSA');
+  for (const [label, identities, grant] of [['1 identity, no permissions', 1, false], ['1 identity, table.grantReadData', 1, true], ['10 identities, one cluster', 10, false]] as const) {
+    const stack = new Stack(new App(), 'Bench', { env });
+    const cluster = EksCluster.fromClusterAttributes(stack, 'Demo', { clusterName: 'demo', oidcIssuerUrl: ISSUER });
+    for (let i = 0; i < identities; i++) {
+      const identity = new WorkloadIdentity(stack, `Id${i}`, { cluster, namespace: `team-${i}`, serviceAccount: 'app', mechanism: IdentityMechanism.IRSA });
+      if (grant) dynamodb.Table.fromTableName(stack, `T${i}`, `table-${i}`).grantReadData(identity);
+    }
+    console.log(`  ${label.padEnd(32)} ${resourceTypes(stack)}`);
+  }
+  const size = (n: number) => {
+    const stack = new Stack(new App(), 'Bench', { env });
+    const cluster = EksCluster.fromClusterAttributes(stack, 'Demo', {
+      clusterName: 'demo', oidcIssuerUrl: ISSUER, oidcProviderArn: `arn:aws:iam::${env.account}:oidc-provider/${ISSUER.slice(8)}`,
+    });
+    const irsa = Array.from({ length: n }, (_, i) => ({ cluster, namespace: `team-${i}`, serviceAccount: `service-account-${i}` }));
+    new WorkloadRole(stack, 'Role', { irsa, maxTrustPolicySize: 4096 });
+    const roles = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role')) as any[];
+    return JSON.stringify(roles[0].Properties.AssumeRolePolicyDocument).length;
+  };
+  const most = (limit: number) => {
+    let n = 1;
+    const fits = (k: number) => { try { return size(k) <= limit; } catch { return false; } };
+    while (fits(n + 1)) n++;
+    return n;
+  };
+  console.log(`  trust size (one EKS issuer, SA "service-account-<i>" in "team-<i>"): ${[1, 2, 10].map(n => `${n}: ${size(n)}`).join(', ')};` +
+    ` most within 2,048: ${most(2048)}, within 4,096: ${most(4096)}`);
+}
+
 resourcesPerIdentity();
 trustSizes();
+irsaFigures();
 synthTimes();

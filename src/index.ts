@@ -1,5 +1,6 @@
 export * from './cluster';
 export * from './trust';
+export * from './oidc';
 export * from './pod-identity';
 export * from './identity-mechanism';
 export * from './workload-role';

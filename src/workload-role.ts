@@ -1,9 +1,15 @@
-import { Annotations, Duration, Lazy, PhysicalName, Stack, aws_iam as iam } from 'aws-cdk-lib';
+import { Annotations, CfnJson, Duration, Lazy, PhysicalName, Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { ClusterOidcProvider } from './oidc/cluster-oidc-provider';
+import { clusterLabel } from './private/app-registry';
 import { bindingLabel, uniqueBindings, validateBinding } from './private/bindings';
+import { DEFAULT_AUDIENCE, IrsaEntry, irsaStatements, needsDeployTimeKeys } from './private/irsa-statements';
+import { assertDns1123Label } from './private/names';
 import { AssociationChain, podIdentityStatements, targetRoleStatements } from './private/pod-identity-statements';
 import { policySize } from './private/policy-size';
+import { literalRoleArnFor } from './private/role-arn';
 import { ClusterScope } from './trust/cluster-scope';
+import { NamespaceBinding } from './trust/namespace-binding';
 import { ServiceAccountBinding } from './trust/service-account-binding';
 
 /**
@@ -20,6 +26,18 @@ export interface PodIdentityTrustOptions {
 }
 
 /**
+ * Options for trusting service accounts through IRSA.
+ */
+export interface IrsaTrustOptions {
+  /**
+   * The audience (`aud`) of the service account tokens, which the IAM OIDC provider lists as a client id.
+   *
+   * @default sts.amazonaws.com
+   */
+  readonly audience?: string;
+}
+
+/**
  * Properties of a `WorkloadRole`.
  */
 export interface WorkloadRoleProps {
@@ -29,6 +47,14 @@ export interface WorkloadRoleProps {
    * @default - none
    */
   readonly podIdentity?: ServiceAccountBinding[];
+
+  /**
+   * Service accounts this role trusts through IRSA (audience `sts.amazonaws.com`). More can be added with
+   * `addIrsaTrust()`; whole namespaces only with `addIrsaNamespaceTrust()`.
+   *
+   * @default - none
+   */
+  readonly irsa?: ServiceAccountBinding[];
 
   /**
    * Which session tag identifies the cluster in Pod Identity trust statements.
@@ -126,8 +152,16 @@ export class WorkloadRole extends iam.Role {
 
   private readonly podIdentityTrust: Array<{ binding: ServiceAccountBinding; sessionTags: boolean }> = [];
   private readonly chains: AssociationChain[] = [];
+  private readonly irsaTrust: IrsaEntry[] = [];
   private readonly clusterScope: ClusterScope;
   private readonly maxTrustPolicySize: number;
+  private deployTimeTrust?: CfnJson;
+
+  /**
+   * The role's ARN as a literal string, when it is known at synthesis: an explicit `roleName`, in a stack with an
+   * explicit account and region. Kubernetes YAML written for GitOps can only hold such an ARN.
+   */
+  public readonly literalRoleArn?: string;
 
   constructor(scope: Construct, id: string, props: WorkloadRoleProps = {}) {
     const max = props.maxTrustPolicySize ?? DEFAULT_TRUST_SIZE;
@@ -148,10 +182,14 @@ export class WorkloadRole extends iam.Role {
     Object.defineProperty(this, WORKLOAD_ROLE, { value: true });
     this.clusterScope = props.clusterScope ?? ClusterScope.ARN;
     this.maxTrustPolicySize = max;
+    this.literalRoleArn = literalRoleArnFor(Stack.of(this), props.roleName, props.path);
     for (const binding of props.podIdentity ?? []) this.addPodIdentityTrust(binding);
+    for (const binding of props.irsa ?? []) this.addIrsaTrust(binding);
 
+    // Condition keys cannot be tokens: when an issuer is known only at deploy time, one CfnJson renders the whole
+    // trust policy (aws-cdk-lib's eks.ServiceAccount does the same, with one per service account).
     const cfnRole = this.node.defaultChild as iam.CfnRole;
-    cfnRole.assumeRolePolicyDocument = Lazy.any({ produce: () => this.trustPolicy() });
+    cfnRole.assumeRolePolicyDocument = Lazy.any({ produce: () => this.deployTimeTrust ?? this.trustPolicy() });
     this.node.addValidation({ validate: () => this.validateTrust() });
   }
 
@@ -177,6 +215,36 @@ export class WorkloadRole extends iam.Role {
   }
 
   /**
+   * The service accounts this role trusts through IRSA (whole namespaces not included).
+   */
+  public get irsaBindings(): ServiceAccountBinding[] {
+    return uniqueBindings(this.irsaTrust.flatMap(({ cluster, namespace, serviceAccount }) =>
+      serviceAccount === undefined ? [] : [{ cluster, namespace, serviceAccount }]));
+  }
+
+  /**
+   * Trust `binding` through IRSA: `sts:AssumeRoleWithWebIdentity` from the cluster's IAM OIDC provider, with
+   * `StringEquals` on `<issuer>:aud` and `<issuer>:sub` = `system:serviceaccount:<namespace>:<name>`.
+   * Service accounts on one provider share one statement.
+   */
+  public addIrsaTrust(binding: ServiceAccountBinding, options: IrsaTrustOptions = {}): void {
+    validateBinding(binding);
+    this.addIrsaEntry({ ...binding, audience: options.audience ?? DEFAULT_AUDIENCE });
+  }
+
+  /**
+   * Trust every service account of a namespace, present and future, through IRSA:
+   * `StringLike` `<issuer>:sub` = `system:serviceaccount:<namespace>:*`. Wider than `addIrsaTrust()`; use it when a
+   * namespace belongs to one workload, or when listing its service accounts would exceed the trust policy size limit.
+   */
+  public addIrsaNamespaceTrust(binding: NamespaceBinding, options: IrsaTrustOptions = {}): void {
+    assertDns1123Label('namespace', binding.namespace);
+    this.addIrsaEntry({ cluster: binding.cluster, namespace: binding.namespace, audience: options.audience ?? DEFAULT_AUDIENCE });
+    Annotations.of(this).addInfo(`IRSA trust for every service account in namespace ${binding.namespace} of cluster ` +
+      `"${clusterLabel(binding.cluster)}"`);
+  }
+
+  /**
    * Trust a Pod Identity association role that uses this role as its target role (role chaining,
    * typically across accounts): the principal is the cluster account, narrowed to `associationRole`
    * and to `binding`'s session tags (or, with session tags disabled, to the association's external id).
@@ -184,6 +252,18 @@ export class WorkloadRole extends iam.Role {
   public addPodIdentityTargetTrust(associationRole: iam.IRole, binding: ServiceAccountBinding, options: PodIdentityTrustOptions = {}): void {
     validateBinding(binding);
     this.chains.push({ associationRole, binding, sessionTags: options.sessionTags ?? true });
+  }
+
+  private addIrsaEntry(entry: IrsaEntry): void {
+    if (entry.audience.length === 0 || (!Token.isUnresolved(entry.audience) && entry.audience.length > 255)) {
+      throw new Error(`Invalid IRSA audience ${JSON.stringify(entry.audience)}: expected 1 to 255 characters (an IAM OIDC provider client id)`);
+    }
+    // Creates (once per issuer) or imports the cluster's IAM OIDC provider; throws when the cluster has no issuer.
+    ClusterOidcProvider.forCluster(entry.cluster).addAudience(entry.audience);
+    this.irsaTrust.push(entry);
+    if (!this.deployTimeTrust && needsDeployTimeKeys([entry])) {
+      this.deployTimeTrust = new CfnJson(this, 'TrustPolicy', { value: Lazy.any({ produce: () => this.trustPolicy() }) });
+    }
   }
 
   /** The trust policy document, rendered from the bindings. */
@@ -196,6 +276,7 @@ export class WorkloadRole extends iam.Role {
     return new iam.PolicyDocument({
       minimize: false,
       statements: [
+        ...irsaStatements(this.irsaTrust),
         ...podIdentityStatements(bindings, scoped, clusterTag),
         ...targetRoleStatements(this.chains, clusterTag),
         ...added.map(statement => iam.PolicyStatement.fromJson(statement)),
@@ -205,18 +286,27 @@ export class WorkloadRole extends iam.Role {
 
   private validateTrust(): string[] {
     const bindings = this.podIdentityBindings;
-    if (bindings.length === 0 && this.chains.length === 0 && (this.assumeRolePolicy?.isEmpty ?? true)) {
-      return [`WorkloadRole ${this.node.path} trusts no service account: add one with addPodIdentityTrust() or the podIdentity prop`];
+    if (bindings.length === 0 && this.chains.length === 0 && this.irsaTrust.length === 0 && (this.assumeRolePolicy?.isEmpty ?? true)) {
+      return [`WorkloadRole ${this.node.path} trusts no service account: add one with addPodIdentityTrust(), addIrsaTrust() ` +
+        'or the podIdentity and irsa props'];
     }
     const size = policySize(Stack.of(this), this.trustPolicy());
     if (size.characters <= this.maxTrustPolicySize) return [];
-    const tuples = [...bindings, ...this.chains.map(c => c.binding)].map(bindingLabel);
+    const irsa = this.irsaTrust.map(e => e.serviceAccount === undefined
+      ? `${e.namespace}/*@${clusterLabel(e.cluster)} (IRSA)` : `${bindingLabel({ ...e, serviceAccount: e.serviceAccount })} (IRSA)`);
+    const tuples = [...irsa, ...[...bindings, ...this.chains.map(c => c.binding)].map(b => `${bindingLabel(b)} (Pod Identity)`)];
+    const advice = this.irsaTrust.length > 0
+      ? 'Use Pod Identity (its trust does not grow with clusters), trust whole namespaces with addIrsaNamespaceTrust(), or split them over a second role'
+      : 'Split them over a second role, or use ClusterScope.NAME';
     return [
       `WorkloadRole ${this.node.path}: trust policy is ${size.estimated ? 'about ' : ''}${size.characters} characters ` +
       `(whitespace removed), over the limit of ${this.maxTrustPolicySize}. It trusts ${tuples.length} service account(s): ` +
-      `${tuples.join(', ')}. Split them over a second role, use ClusterScope.NAME, or, if your account's trust policy ` +
-      `quota was raised, set maxTrustPolicySize (at most ${MAX_TRUST_SIZE}).`,
+      `${listed(tuples)}. ${advice}; or, if your account's trust policy quota was raised, set maxTrustPolicySize (at most ${MAX_TRUST_SIZE}).`,
     ];
   }
 }
 
+/** The first ten items, then how many more. */
+function listed(items: string[]): string {
+  return items.length <= 10 ? items.join(', ') : `${items.slice(0, 10).join(', ')} and ${items.length - 10} more`;
+}

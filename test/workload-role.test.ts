@@ -164,15 +164,16 @@ describe('WorkloadRole synthesis errors', () => {
   test('a role that trusts nobody fails at synth', () => {
     const stack = newStack();
     new WorkloadRole(stack, 'Lonely');
-    expect(() => Template.fromStack(stack)).toThrow(/WorkloadRole Test\/Lonely trusts no service account/);
+    expect(() => Template.fromStack(stack)).toThrow('WorkloadRole Test/Lonely trusts no service account: add one with addPodIdentityTrust(), addIrsaTrust() or the podIdentity and irsa props');
   });
 
   test('a trust policy over 2,048 characters fails at synth, naming its size, its service accounts and what to do', () => {
     // Distinct namespaces with distinct service accounts cannot share statements: each costs a statement.
     const bindings = Array.from({ length: 12 }, (_, i) => ['demo', `team-${i}`, `service-account-${i}`] as [string, string, string]);
     const { stack } = roleWith(bindings);
+    expect(() => Template.fromStack(stack)).toThrow(/team-9\/service-account-9@demo \(Pod Identity\) and 2 more\./);
     expect(() => Template.fromStack(stack)).toThrow(
-      /WorkloadRole Test\/Role: trust policy is \d{4} characters \(whitespace removed\), over the limit of 2048\. It trusts 12 service account\(s\): team-0\/service-account-0@demo, .*Split them over a second role, use ClusterScope.NAME, or.*set maxTrustPolicySize \(at most 4096\)/,
+      /WorkloadRole Test\/Role: trust policy is \d{4} characters \(whitespace removed\), over the limit of 2048\. It trusts 12 service account\(s\): team-0\/service-account-0@demo \(Pod Identity\), .*Split them over a second role, or use ClusterScope.NAME; or.*set maxTrustPolicySize \(at most 4096\)/,
     );
   });
 

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { PodIdentityAgent } from './pod-identity-agent';
 import { IWorkloadCluster } from './workload-cluster';
 import { assertEksClusterName } from '../private/names';
+import { assertIssuerUrl, assertProviderArn } from '../private/oidc-issuer';
 
 /**
  * Options for using an EKS cluster with this library.
@@ -16,6 +17,22 @@ export interface EksClusterOptions {
    * when a Pod Identity association needs it
    */
   readonly podIdentityAgent?: PodIdentityAgent;
+
+  /**
+   * The cluster's OIDC issuer URL, for IRSA: `https://oidc.eks.<region>.amazonaws.com/id/<id>`
+   * (`aws eks describe-cluster --query cluster.identity.oidc.issuer`). For a cluster defined in the same app,
+   * its `clusterOpenIdConnectIssuerUrl` (known only at deploy time: the role's trust then needs one custom resource).
+   *
+   * @default - no IRSA on this cluster
+   */
+  readonly oidcIssuerUrl?: string;
+
+  /**
+   * The ARN of the IAM OIDC provider that already exists for the issuer.
+   *
+   * @default - created (`AWS::IAM::OIDCProvider`) by the first IRSA identity, once per issuer in the app
+   */
+  readonly oidcProviderArn?: string;
 }
 
 /**
@@ -49,7 +66,7 @@ export class EksCluster extends Resource implements IWorkloadCluster {
    * Import an existing EKS cluster by name (and ARN when it is in another account or region).
    */
   public static fromClusterAttributes(scope: Construct, id: string, attrs: EksClusterAttributes): IWorkloadCluster {
-    return new EksCluster(scope, id, attrs.clusterName, attrs.clusterArn, attrs.podIdentityAgent);
+    return new EksCluster(scope, id, attrs.clusterName, attrs.clusterArn, attrs);
   }
 
   /**
@@ -59,16 +76,18 @@ export class EksCluster extends Resource implements IWorkloadCluster {
    */
   public static fromCluster(scope: Construct, id: string, cluster: eks.IClusterRef, options: EksClusterOptions = {}): IWorkloadCluster {
     const ref = cluster.clusterRef;
-    return new EksCluster(scope, id, ref.clusterName, ref.clusterArn, options.podIdentityAgent, cluster.env);
+    return new EksCluster(scope, id, ref.clusterName, ref.clusterArn, options, cluster.env);
   }
 
   public readonly clusterName: string;
   public readonly clusterArn: string;
   public readonly podIdentityAgent: PodIdentityAgent;
+  public readonly oidcIssuerUrl?: string;
+  public readonly oidcProviderArn?: string;
 
   private constructor(
     scope: Construct, id: string, clusterName: string, clusterArn: string | undefined,
-    agent: PodIdentityAgent | undefined, env?: { readonly account: string; readonly region: string }) {
+    options: EksClusterOptions, env?: { readonly account: string; readonly region: string }) {
     assertEksClusterName(clusterName);
     if (clusterArn !== undefined && !Token.isUnresolved(clusterArn)) {
       const match = CLUSTER_ARN.exec(clusterArn);
@@ -83,7 +102,11 @@ export class EksCluster extends Resource implements IWorkloadCluster {
     super(scope, id, literalArn ? { environmentFromArn: literalArn } : { account: env?.account, region: env?.region });
     this.clusterName = clusterName;
     this.clusterArn = clusterArn ?? defaultClusterArn(Stack.of(this), clusterName);
-    this.podIdentityAgent = agent ?? PodIdentityAgent.addon();
+    this.podIdentityAgent = options.podIdentityAgent ?? PodIdentityAgent.addon();
+    if (options.oidcIssuerUrl !== undefined) assertIssuerUrl(options.oidcIssuerUrl);
+    if (options.oidcProviderArn !== undefined) assertProviderArn(options.oidcProviderArn, options.oidcIssuerUrl);
+    this.oidcIssuerUrl = options.oidcIssuerUrl;
+    this.oidcProviderArn = options.oidcProviderArn;
   }
 }
 

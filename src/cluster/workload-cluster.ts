@@ -23,4 +23,18 @@ export interface IWorkloadCluster extends IResource {
    * How the EKS Pod Identity Agent is provided on this cluster.
    */
   readonly podIdentityAgent: PodIdentityAgent;
+
+  /**
+   * The cluster's OIDC issuer URL (`https://...`), which signs its service account tokens. Needed for IRSA.
+   *
+   * @default - unknown: IRSA on this cluster is an error
+   */
+  readonly oidcIssuerUrl?: string;
+
+  /**
+   * The ARN of an existing IAM OIDC provider for the issuer.
+   *
+   * @default - IRSA creates the provider (`AWS::IAM::OIDCProvider`), once per issuer in the app
+   */
+  readonly oidcProviderArn?: string;
 }

@@ -38,6 +38,9 @@ export function policySize(scope: Stack, policy: IResolvable | object): PolicySi
     }
     return Object.fromEntries(entries.map(([k, v]) => [k, literal(v)]));
   };
-  const text = JSON.stringify(literal(scope.resolve(policy)));
+  // toJsonString allows tokens in keys (an issuer known only at deploy time) and renders a JSON text, with
+  // deploy-time values spliced in through Fn::Join.
+  const rendered = literal(scope.resolve(scope.toJsonString(policy)));
+  const text = typeof rendered === 'string' ? rendered : JSON.stringify(rendered);
   return { characters: text.length, estimated };
 }

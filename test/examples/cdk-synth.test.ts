@@ -3,14 +3,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { EXAMPLES } from '../../examples';
+import { EXAMPLE_APPS } from '../../examples';
 import { parseYamlDocuments, validateKubernetesObjects } from '../util/kubernetes';
 
 const EXAMPLES_DIR = path.join(__dirname, '..', '..', 'examples');
 
 // The real CDK CLI runs each example app as a user would (`cd examples/<name> && npx cdk synth`), and its
 // output must equal what the library synthesizes in-process.
-describe.each(Object.keys(EXAMPLES))('cdk synth of examples/%s', (name) => {
+describe.each(Object.keys(EXAMPLE_APPS))('cdk synth of examples/%s', (name) => {
   test('writes the same CloudFormation and valid Kubernetes YAML', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `cdk-synth-${name}-`));
     try {
@@ -19,7 +19,7 @@ describe.each(Object.keys(EXAMPLES))('cdk synth of examples/%s', (name) => {
         stdio: 'pipe',
         env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
       });
-      const example = EXAMPLES[name]();
+      const example = EXAMPLE_APPS[name]();
       for (const stack of example.app.node.findAll().filter((c): c is import('aws-cdk-lib').Stack => (c as any).templateFile !== undefined)) {
         const written = JSON.parse(fs.readFileSync(path.join(outdir, stack.templateFile), 'utf8'));
         expect(written).toEqual(Template.fromStack(stack).toJSON());

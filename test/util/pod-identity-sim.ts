@@ -1,6 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { ACCOUNT, REGION } from './fixtures';
 import { Decision, simulateAssumeRole, trustPolicyOf } from './iam-simulator';
+import { createdProviders } from './irsa-sim';
 
 /** What EKS Pod Identity sends to STS for one pod, and what a test may vary. */
 export interface PodIdentityRequest {
@@ -12,7 +13,8 @@ export interface PodIdentityRequest {
 
 /** The decision of role `roleLogicalId`'s trust policy (from `template`) for a Pod Identity request. */
 export async function podIdentityDecision(template: Template, roleLogicalId: string, request: PodIdentityRequest): Promise<Decision> {
-  const trustPolicy = trustPolicyOf(template, roleLogicalId, { account: ACCOUNT, region: REGION });
+  // A role may also trust OIDC providers created in the template (IRSA next to Pod Identity).
+  const trustPolicy = trustPolicyOf(template, roleLogicalId, { account: ACCOUNT, region: REGION, refs: createdProviders(template) });
   const result = await simulateAssumeRole({
     trustPolicy,
     roleArn: `arn:aws:iam::${ACCOUNT}:role/${roleLogicalId}`,
