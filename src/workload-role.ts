@@ -259,7 +259,15 @@ export class WorkloadRole extends iam.Role {
       throw new Error(`Invalid IRSA audience ${JSON.stringify(entry.audience)}: expected 1 to 255 characters (an IAM OIDC provider client id)`);
     }
     // Creates (once per issuer) or imports the cluster's IAM OIDC provider; throws when the cluster has no issuer.
-    ClusterOidcProvider.forCluster(entry.cluster).addAudience(entry.audience);
+    const provider = ClusterOidcProvider.forCluster(entry.cluster);
+    provider.addAudience(entry.audience);
+    const roleAccount = Stack.of(this).account;
+    const providerAccount = provider.account;
+    if (!Token.isUnresolved(roleAccount) && !Token.isUnresolved(providerAccount) && roleAccount !== providerAccount) {
+      throw new Error(`WorkloadRole ${this.node.path}: IRSA needs an IAM OIDC provider in the role's account ${roleAccount}, but the ` +
+        `provider for cluster "${clusterLabel(entry.cluster)}" is in account ${providerAccount}. Create the provider in account ` +
+        `${roleAccount} and import the cluster there with its oidcProviderArn, or use Pod Identity with a target role.`);
+    }
     this.irsaTrust.push(entry);
     if (!this.deployTimeTrust && needsDeployTimeKeys([entry])) {
       this.deployTimeTrust = new CfnJson(this, 'TrustPolicy', { value: Lazy.any({ produce: () => this.trustPolicy() }) });

@@ -175,6 +175,19 @@ describe('WorkloadRole IRSA trust', () => {
       'Cluster "no-issuer" has no OIDC issuer, which IRSA needs: set oidcIssuerUrl (aws eks describe-cluster --query cluster.identity.oidc.issuer) when importing it, or use Pod Identity');
   });
 
+  test('a role in another account than the cluster\'s OIDC provider is an error saying what to do', () => {
+    const app = new App();
+    const clusterStack = newStack({ stackName: 'Cluster' }, app);
+    const { one, two } = clusters(clusterStack);
+    const elsewhere = newStack({ stackName: 'Elsewhere', env: { account: '444455556666', region: 'eu-west-1' } }, app);
+    expect(() => new WorkloadRole(elsewhere, 'Role', { irsa: [{ cluster: one, namespace: 'a', serviceAccount: 'x' }] })).toThrow(
+      'WorkloadRole Elsewhere/Role: IRSA needs an IAM OIDC provider in the role\'s account 444455556666, but the provider for cluster "one" ' +
+      `is in account ${ACCOUNT}. Create the provider in account 444455556666 and import the cluster there with its oidcProviderArn, ` +
+      'or use Pod Identity with a target role.');
+    // An imported provider's account comes from its ARN.
+    expect(() => new WorkloadRole(elsewhere, 'Other', { irsa: [{ cluster: two, namespace: 'a', serviceAccount: 'x' }] })).toThrow(`is in account ${ACCOUNT}`);
+  });
+
   test('literalRoleArn: known with a role name in an environment-specific stack, unknown otherwise', () => {
     const stack = newStack();
     expect(new WorkloadRole(stack, 'Named', { roleName: 'reader', path: '/apps/' }).literalRoleArn).toBe(`arn:aws:iam::${ACCOUNT}:role/apps/reader`);

@@ -72,11 +72,15 @@ export class EksCluster extends Resource implements IWorkloadCluster {
   /**
    * Wrap a cluster from `aws-cdk-lib/aws-eks` or `aws-cdk-lib/aws-eks-v2` (both implement `IClusterRef`).
    *
-   * Only the cluster's name and ARN are read: nothing is added to the cluster construct.
+   * The cluster's name and ARN are read, and for a `Cluster` defined in the app its OIDC issuer
+   * (`clusterOpenIdConnectIssuerUrl`) unless `options.oidcIssuerUrl` is given. Nothing is added to the cluster
+   * construct (its `openIdConnectProvider`, which would create a custom resource, is not touched).
    */
   public static fromCluster(scope: Construct, id: string, cluster: eks.IClusterRef, options: EksClusterOptions = {}): IWorkloadCluster {
     const ref = cluster.clusterRef;
-    return new EksCluster(scope, id, ref.clusterName, ref.clusterArn, options, cluster.env);
+    // A cluster defined in the app (aws-eks or aws-eks-v2 `Cluster`) knows its issuer, as a deploy-time value.
+    const issuer = options.oidcIssuerUrl ?? (cluster as { clusterOpenIdConnectIssuerUrl?: string }).clusterOpenIdConnectIssuerUrl;
+    return new EksCluster(scope, id, ref.clusterName, ref.clusterArn, { ...options, oidcIssuerUrl: issuer }, cluster.env);
   }
 
   public readonly clusterName: string;

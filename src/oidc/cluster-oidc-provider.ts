@@ -1,4 +1,4 @@
-import { Lazy, Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Lazy, Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { IWorkloadCluster } from '../cluster/workload-cluster';
 import { clusterLabel, findRegistered, register } from '../private/app-registry';
@@ -52,6 +52,9 @@ export class ClusterOidcProvider extends Construct {
   /** Whether this app creates the provider (else it was imported by ARN). */
   public readonly created: boolean;
 
+  /** The account the provider is in: from the imported ARN, else the account of the stack that creates it. */
+  public readonly account: string;
+
   private readonly clientIds = new Set<string>();
 
   constructor(scope: Construct, id: string, props: ClusterOidcProviderProps) {
@@ -65,6 +68,9 @@ export class ClusterOidcProvider extends Construct {
     }
     this.issuerUrl = props.issuerUrl;
     this.created = props.providerArn === undefined;
+    this.account = props.providerArn !== undefined && !Token.isUnresolved(props.providerArn)
+      ? Arn.split(props.providerArn, ArnFormat.SLASH_RESOURCE_NAME).account!
+      : Stack.of(this).account;
     this.provider = props.providerArn !== undefined
       ? iam.OidcProviderNative.fromOidcProviderArn(this, 'Resource', props.providerArn)
       : new iam.OidcProviderNative(this, 'Resource', {

@@ -1,5 +1,6 @@
 import { App, Stack, aws_eks as eks, aws_eks_v2 as eksv2 } from 'aws-cdk-lib';
-import { EksCluster, PodIdentityAgent, PodIdentityAgentSupport } from '../../src';
+import { Template } from 'aws-cdk-lib/assertions';
+import { EksCluster, PodIdentityAgent, PodIdentityAgentSupport, WorkloadRole } from '../../src';
 import { ACCOUNT, REGION, newStack } from '../util/fixtures';
 
 describe('EksCluster.fromClusterAttributes', () => {
@@ -86,5 +87,20 @@ describe('EksCluster.fromCluster', () => {
     expect(cluster.clusterName).toBe('v1-cluster');
     expect(cluster.podIdentityAgent.support).toBe(PodIdentityAgentSupport.PREINSTALLED);
     expect(cluster.env.account).toBe(v1.env.account);
+  });
+});
+
+describe('EksCluster.fromCluster with a cluster defined in the app', () => {
+  test('reads the issuer from the cluster, and IRSA trust then needs exactly one CfnJson per role', () => {
+    const stack = newStack();
+    const cluster = new eksv2.Cluster(stack, 'Eks', { version: eksv2.KubernetesVersion.V1_31 });
+    const wrapped = EksCluster.fromCluster(stack, 'Wrapped', cluster);
+    expect(stack.resolve(wrapped.oidcIssuerUrl)).toEqual(stack.resolve(cluster.clusterOpenIdConnectIssuerUrl));
+    new WorkloadRole(stack, 'Role', { irsa: [{ cluster: wrapped, namespace: 'a', serviceAccount: 'x' }, { cluster: wrapped, namespace: 'b', serviceAccount: 'y' }] });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('Custom::AWSCDKCfnJson', 1);
+    template.resourceCountIs('AWS::IAM::OIDCProvider', 1);
+    // Nothing was added to the cluster construct: aws-eks-v2's own provider (a custom resource) is not created.
+    template.resourceCountIs('Custom::AWSCDKOpenIdConnectProvider', 0);
   });
 });
