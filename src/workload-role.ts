@@ -1,5 +1,6 @@
 import { Annotations, CfnJson, Duration, Lazy, PhysicalName, Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { IWorkloadCluster } from './cluster/workload-cluster';
 import { ClusterOidcProvider } from './oidc/cluster-oidc-provider';
 import { clusterLabel } from './private/app-registry';
 import { bindingLabel, uniqueBindings, validateBinding } from './private/bindings';
@@ -229,7 +230,7 @@ export class WorkloadRole extends iam.Role {
    */
   public addIrsaTrust(binding: ServiceAccountBinding, options: IrsaTrustOptions = {}): void {
     validateBinding(binding);
-    this.addIrsaEntry({ ...binding, audience: options.audience ?? DEFAULT_AUDIENCE });
+    this.addIrsaEntry(binding.cluster, binding.namespace, binding.serviceAccount, options.audience ?? DEFAULT_AUDIENCE);
   }
 
   /**
@@ -239,7 +240,7 @@ export class WorkloadRole extends iam.Role {
    */
   public addIrsaNamespaceTrust(binding: NamespaceBinding, options: IrsaTrustOptions = {}): void {
     assertDns1123Label('namespace', binding.namespace);
-    this.addIrsaEntry({ cluster: binding.cluster, namespace: binding.namespace, audience: options.audience ?? DEFAULT_AUDIENCE });
+    this.addIrsaEntry(binding.cluster, binding.namespace, undefined, options.audience ?? DEFAULT_AUDIENCE);
     Annotations.of(this).addInfo(`IRSA trust for every service account in namespace ${binding.namespace} of cluster ` +
       `"${clusterLabel(binding.cluster)}"`);
   }
@@ -254,18 +255,19 @@ export class WorkloadRole extends iam.Role {
     this.chains.push({ associationRole, binding, sessionTags: options.sessionTags ?? true });
   }
 
-  private addIrsaEntry(entry: IrsaEntry): void {
-    if (entry.audience.length === 0 || (!Token.isUnresolved(entry.audience) && entry.audience.length > 255)) {
-      throw new Error(`Invalid IRSA audience ${JSON.stringify(entry.audience)}: expected 1 to 255 characters (an IAM OIDC provider client id)`);
+  private addIrsaEntry(cluster: IWorkloadCluster, namespace: string, serviceAccount: string | undefined, audience: string): void {
+    if (audience.length === 0 || (!Token.isUnresolved(audience) && audience.length > 255)) {
+      throw new Error(`Invalid IRSA audience ${JSON.stringify(audience)}: expected 1 to 255 characters (an IAM OIDC provider client id)`);
     }
     // Creates (once per issuer) or imports the cluster's IAM OIDC provider; throws when the cluster has no issuer.
-    const provider = ClusterOidcProvider.forCluster(entry.cluster);
-    provider.addAudience(entry.audience);
+    const provider = ClusterOidcProvider.forCluster(cluster);
+    provider.addAudience(audience);
+    const entry: IrsaEntry = { cluster, provider, namespace, serviceAccount, audience };
     const roleAccount = Stack.of(this).account;
     const providerAccount = provider.account;
     if (!Token.isUnresolved(roleAccount) && !Token.isUnresolved(providerAccount) && roleAccount !== providerAccount) {
       throw new Error(`WorkloadRole ${this.node.path}: IRSA needs an IAM OIDC provider in the role's account ${roleAccount}, but the ` +
-        `provider for cluster "${clusterLabel(entry.cluster)}" is in account ${providerAccount}. Create the provider in account ` +
+        `provider for cluster "${clusterLabel(cluster)}" is in account ${providerAccount}. Create the provider in account ` +
         `${roleAccount} and import the cluster there with its oidcProviderArn, or use Pod Identity with a target role.`);
     }
     this.irsaTrust.push(entry);
@@ -302,7 +304,7 @@ export class WorkloadRole extends iam.Role {
     if (size.characters <= this.maxTrustPolicySize) return [];
     const irsa = this.irsaTrust.map(e => e.serviceAccount === undefined
       ? `${e.namespace}/*@${clusterLabel(e.cluster)} (IRSA)` : `${bindingLabel({ ...e, serviceAccount: e.serviceAccount })} (IRSA)`);
-    const tuples = [...irsa, ...[...bindings, ...this.chains.map(c => c.binding)].map(b => `${bindingLabel(b)} (Pod Identity)`)];
+    const tuples = [...new Set(irsa), ...[...bindings, ...this.chains.map(c => c.binding)].map(b => `${bindingLabel(b)} (Pod Identity)`)];
     const advice = this.irsaTrust.length > 0
       ? 'Use Pod Identity (its trust does not grow with clusters), trust whole namespaces with addIrsaNamespaceTrust(), or split them over a second role'
       : 'Split them over a second role, or use ClusterScope.NAME';

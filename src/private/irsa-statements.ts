@@ -3,9 +3,9 @@ import { issuerHostPath } from './oidc-issuer';
 import { IWorkloadCluster } from '../cluster/workload-cluster';
 import { ClusterOidcProvider } from '../oidc/cluster-oidc-provider';
 
-// FACTS.md, "IRSA": the action, the default audience and the subject format.
+// FACTS.md, "IRSA": the action and the subject format (the default audience is shared with the annotations).
 export const IRSA_ACTION = 'sts:AssumeRoleWithWebIdentity';
-export const DEFAULT_AUDIENCE = 'sts.amazonaws.com';
+export { DEFAULT_AUDIENCE } from './irsa-annotations';
 
 /** `system:serviceaccount:<namespace>:<name>`, the `sub` of a projected service account token. */
 export function serviceAccountSubject(namespace: string, serviceAccount: string): string {
@@ -15,6 +15,8 @@ export function serviceAccountSubject(namespace: string, serviceAccount: string)
 /** One trusted subject: a service account, or (serviceAccount undefined) a whole namespace. */
 export interface IrsaEntry {
   readonly cluster: IWorkloadCluster;
+  /** The cluster's IAM OIDC provider, found or created when the entry was added. */
+  readonly provider: ClusterOidcProvider;
   readonly namespace: string;
   readonly serviceAccount?: string;
   readonly audience: string;
@@ -26,7 +28,7 @@ function oneOrMany(values: string[]): string | string[] {
 
 /** Whether some entry's issuer is known only at deploy time (its condition keys are then tokens). */
 export function needsDeployTimeKeys(entries: readonly IrsaEntry[]): boolean {
-  return entries.some(e => Token.isUnresolved(e.cluster.oidcIssuerUrl!));
+  return entries.some(e => Token.isUnresolved(e.provider.issuerUrl));
 }
 
 /**
@@ -37,7 +39,7 @@ export function needsDeployTimeKeys(entries: readonly IrsaEntry[]): boolean {
 export function irsaStatements(entries: readonly IrsaEntry[]): iam.PolicyStatement[] {
   const groups = new Map<string, { provider: ClusterOidcProvider; audience: string; subjects: string[]; namespaces: string[] }>();
   for (const e of entries) {
-    const provider = ClusterOidcProvider.forCluster(e.cluster);
+    const provider = e.provider;
     const issuer = Token.isUnresolved(provider.issuerUrl) ? JSON.stringify(Stack.of(provider).resolve(provider.issuerUrl)) : provider.issuerUrl;
     const key = JSON.stringify([issuer, e.audience]);
     const group = groups.get(key) ?? { provider, audience: e.audience, subjects: [], namespaces: [] };
