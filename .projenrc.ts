@@ -40,7 +40,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
 
-  gitignore: ['/examples-out/', '/examples/**/cdk.out/', '.jsii.tabl.json', '/rosetta/*.tabl.json'],
+  gitignore: ['/examples-out/', '/examples/**/cdk.out/', '/examples/quick-start/dist/', '.jsii.tabl.json', '/rosetta/*.tabl.json'],
 });
 
 // TOOLCHAIN.md: the registry here lacks non-Linux @unrs/resolver-binding-*@1.13.0, which breaks `npm ci`.
@@ -49,16 +49,29 @@ for (const p of ['/examples/', '/examples-out/', '/rosetta/', '/benchmarks/']) p
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
 // examples/ and benchmarks/ are type-checked and linted like tests (the library's tsconfig covers src/ only).
+// examples/quick-start imports the library by its package name, as a user's app does: here that name maps to src/.
 for (const dir of ['examples', 'benchmarks']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
     obj: {
       extends: '../tsconfig.json',
-      compilerOptions: { noEmit: true, rootDir: '..' },
+      compilerOptions: {
+        noEmit: true,
+        rootDir: '..',
+        ...(dir === 'examples' ? { paths: { 'cdk-workload-identity': ['../src'] } } : {}),
+      },
       include: ['**/*.ts'],
-      exclude: ['node_modules'],
+      exclude: ['node_modules', '**/node_modules'],
     },
   });
 }
+const eslintrc = project.tryFindObjectFile('.eslintrc.json');
+eslintrc?.addOverride('settings.import/resolver.typescript.project', ['./tsconfig.json', './examples/tsconfig.json']);
+eslintrc?.addOverride('settings.import/resolver.typescript.noWarnOnMultipleProjects', true);
+// Type-only imports say so (DESIGN.md, style).
+project.eslint?.addRules({
+  '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'separate-type-imports' }],
+  '@typescript-eslint/no-import-type-side-effects': 'error',
+});
 
 // ts-jest runs with isolatedModules here and does not type-check: do it before jest runs.
 // Never pass --passWithNoTests: a run that finds no test must fail.

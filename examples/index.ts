@@ -1,5 +1,5 @@
-import { App } from 'aws-cdk-lib';
-import * as cdk8s from 'cdk8s';
+import type { App } from 'aws-cdk-lib';
+import type * as cdk8s from 'cdk8s';
 import { irsaExample } from './irsa/app';
 import { MIGRATION_PHASES, migrationExample } from './migration/app';
 import { podIdentityExample } from './pod-identity/app';

@@ -1,7 +1,8 @@
 import { App, Stack, aws_eks as eks } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { EksCluster, IWorkloadCluster, WorkloadRole } from '../src';
+import { EksCluster, WorkloadRole, type IWorkloadCluster, type ServiceAccountBinding } from '../src';
 import { ACCOUNT, newStack } from './util/fixtures';
+import { resolveIntrinsics } from './util/iam-simulator';
 import { createdProviders, eksIssuer, irsaDecision, providerArnFor } from './util/irsa-sim';
 
 const ONE = eksIssuer('ONE1111');
@@ -16,6 +17,50 @@ function clusters(stack: Stack): { one: IWorkloadCluster; two: IWorkloadCluster 
 
 function trustStatements(template: Template): any[] {
   return (Object.values(template.findResources('AWS::IAM::Role'))[0] as any).Properties.AssumeRolePolicyDocument.Statement;
+}
+
+/** Asserts that `fn` throws an Error whose message is exactly `message`. */
+function expectError(fn: () => unknown, message: string): void {
+  expect(fn).toThrow(new Error(message));
+}
+
+/** The validation errors synthesizing `stack` fails with, each `[<construct path>] <message>`; fails the test when it synthesizes. */
+function synthErrors(stack: Stack): string[] {
+  let message: string | undefined;
+  try {
+    Template.fromStack(stack);
+  } catch (e) {
+    message = (e as Error).message;
+  }
+  expect(message).toBeDefined();
+  const [header, ...lines] = message!.split('\n');
+  expect(header).toBe('Validation failed with the following errors:');
+  return lines.map(line => line.trim());
+}
+
+/**
+ * The trust policy of the only role in `stack` as IAM will store it: the template's document (synthesized without
+ * validation, so also when it is over the limit) with each created OIDC provider's `Ref` replaced by its real ARN,
+ * without whitespace. aws-cdk-lib keeps the first assembly an app synthesizes: check validation before calling this.
+ */
+function deployedTrustPolicy(stack: Stack): string {
+  const template = App.of(stack)!.synth({ skipValidation: true }).getStackArtifact(stack.artifactId).template;
+  const [role] = Object.values(template.Resources as Record<string, any>).filter(r => r.Type === 'AWS::IAM::Role');
+  return JSON.stringify(resolveIntrinsics(role.Properties.AssumeRolePolicyDocument, { refs: createdProviders(Template.fromJSON(template)) }));
+}
+
+/** `items` as the library lists them in messages: the first ten, then how many more. */
+function listed(items: string[]): string {
+  return items.length <= 10 ? items.join(', ') : `${items.slice(0, 10).join(', ')} and ${items.length - 10} more`;
+}
+
+/** The message of an IRSA trust policy over `max` characters, for `bindings` (on clusters with literal names). */
+function irsaSizeMessage(path: string, characters: number, bindings: ServiceAccountBinding[], max = 2048): string {
+  const tuples = bindings.map(b => `${b.namespace}/${b.serviceAccount}@${b.cluster.clusterName} (IRSA)`);
+  return `WorkloadRole ${path}: the trust policy is ${characters} characters (whitespace removed) for ${tuples.length} service account(s): ` +
+    `${listed(tuples)}, expected at most maxTrustPolicySize, ${max}; use Pod Identity (its trust does not grow with clusters), ` +
+    'trust whole namespaces with addIrsaNamespaceTrust(), or split them over a second role; or, if your account\'s trust policy ' +
+    'quota was raised, set maxTrustPolicySize (at most 4096)';
 }
 
 describe('WorkloadRole IRSA trust', () => {
@@ -149,30 +194,51 @@ describe('WorkloadRole IRSA trust', () => {
     expect(value).toContain(':sub');
   });
 
-  test('service accounts in a trust over 2,048 characters: the error names IRSA remedies', () => {
+  test('service accounts in a trust over 2,048 characters: the error names its exact size and the IRSA remedies', () => {
     const stack = newStack();
     const clustersByIssuer = Array.from({ length: 8 }, (_, i) =>
       EksCluster.fromClusterAttributes(stack, `C${i}`, { clusterName: `c${i}`, oidcIssuerUrl: eksIssuer(`ISSUER${i}ABCDEFABCDEFABCDEF`) }));
-    new WorkloadRole(stack, 'Role', { irsa: clustersByIssuer.map(cluster => ({ cluster, namespace: 'apps', serviceAccount: 'api' })) });
-    expect(() => Template.fromStack(stack)).toThrow(
-      /trust policy is about \d{4} characters \(whitespace removed\), over the limit of 2048\. It trusts 8 service account\(s\): apps\/api@c0 \(IRSA\), .*Use Pod Identity \(its trust does not grow with clusters\), trust whole namespaces with addIrsaNamespaceTrust\(\), or split them over a second role/,
-    );
+    const irsa = clustersByIssuer.map(cluster => ({ cluster, namespace: 'apps', serviceAccount: 'api' }));
+    new WorkloadRole(stack, 'Role', { irsa });
+    const [error] = synthErrors(stack);
+    // Every provider is created in the stack: its ARN is known, so the size is exact (no "about").
+    const size = deployedTrustPolicy(stack).length;
+    expect(size).toBeGreaterThan(2048);
+    expect(error).toBe(`[Test/Role] ${irsaSizeMessage('Test/Role', size, irsa)}`);
   });
 
+  const audienceMessage = (shown: string) => `WorkloadRole Test/Role: IRSA audience ${shown} is not an IAM OIDC provider client id, ` +
+    'expected 1 to 255 characters without whitespace, such as sts.amazonaws.com';
   test.each([
-    ['', 'Invalid IRSA audience "": expected 1 to 255 characters (an IAM OIDC provider client id)'],
-    ['a'.repeat(256), `Invalid IRSA audience "${'a'.repeat(256)}": expected 1 to 255 characters (an IAM OIDC provider client id)`],
-  ])('audience %p is rejected', (audience, message) => {
+    ['', '""'],
+    ['a'.repeat(256), `"${'a'.repeat(256)}"`],
+    ['sts amazonaws.com', '"sts amazonaws.com"'],
+    ['sts.amazonaws.com\n', '"sts.amazonaws.com\\n"'],
+  ])('audience %p is rejected', (audience, shown) => {
     const stack = newStack();
     const { one } = clusters(stack);
-    expect(() => new WorkloadRole(stack, 'Role').addIrsaTrust({ cluster: one, namespace: 'a', serviceAccount: 'x' }, { audience })).toThrow(message);
+    const role = new WorkloadRole(stack, 'Role');
+    expectError(() => role.addIrsaTrust({ cluster: one, namespace: 'a', serviceAccount: 'x' }, { audience }), audienceMessage(shown));
+    expect(role.irsaBindings).toEqual([]);
+  });
+
+  test('an audience of 255 characters is accepted and listed by the provider', () => {
+    const stack = newStack();
+    const { one } = clusters(stack);
+    new WorkloadRole(stack, 'Role').addIrsaTrust({ cluster: one, namespace: 'a', serviceAccount: 'x' }, { audience: 'a'.repeat(255) });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::OIDCProvider', { ClientIdList: ['a'.repeat(255)] });
   });
 
   test('IRSA on a cluster without an issuer is an error that says what to set', () => {
     const stack = newStack();
     const cluster = EksCluster.fromClusterAttributes(stack, 'NoIssuer', { clusterName: 'no-issuer' });
-    expect(() => new WorkloadRole(stack, 'Role', { irsa: [{ cluster, namespace: 'a', serviceAccount: 'x' }] })).toThrow(
-      'Cluster "no-issuer" has no OIDC issuer, which IRSA needs: set oidcIssuerUrl (aws eks describe-cluster --query cluster.identity.oidc.issuer) when importing it, or use Pod Identity');
+    expectError(() => new WorkloadRole(stack, 'Role', { irsa: [{ cluster, namespace: 'a', serviceAccount: 'x' }] }),
+      'WorkloadRole Test/Role: IRSA for a/x on cluster "no-issuer", which has no oidcIssuerUrl, expected a cluster with an OIDC issuer; ' +
+      'set oidcIssuerUrl when importing the cluster (aws eks describe-cluster --query cluster.identity.oidc.issuer), or use Pod Identity');
+    const role = new WorkloadRole(stack, 'Other');
+    expectError(() => role.addIrsaNamespaceTrust({ cluster, namespace: 'batch' }),
+      'WorkloadRole Test/Other: IRSA for batch/* on cluster "no-issuer", which has no oidcIssuerUrl, expected a cluster with an OIDC issuer; ' +
+      'set oidcIssuerUrl when importing the cluster (aws eks describe-cluster --query cluster.identity.oidc.issuer), or use Pod Identity');
   });
 
   test('a role in another account than the cluster\'s OIDC provider is an error saying what to do', () => {
@@ -180,12 +246,21 @@ describe('WorkloadRole IRSA trust', () => {
     const clusterStack = newStack({ stackName: 'Cluster' }, app);
     const { one, two } = clusters(clusterStack);
     const elsewhere = newStack({ stackName: 'Elsewhere', env: { account: '444455556666', region: 'eu-west-1' } }, app);
-    expect(() => new WorkloadRole(elsewhere, 'Role', { irsa: [{ cluster: one, namespace: 'a', serviceAccount: 'x' }] })).toThrow(
-      'WorkloadRole Elsewhere/Role: IRSA needs an IAM OIDC provider in the role\'s account 444455556666, but the provider for cluster "one" ' +
-      `is in account ${ACCOUNT}. Create the provider in account 444455556666 and import the cluster there with its oidcProviderArn, ` +
-      'or use Pod Identity with a target role.');
+    const message = (path: string, cluster: string) => `WorkloadRole ${path}: IRSA for cluster "${cluster}" uses an IAM OIDC provider in ` +
+      `account ${ACCOUNT}, but the role is in account 444455556666, expected the provider in the role's account 444455556666; ` +
+      'create the provider in account 444455556666 and import the cluster there with its oidcProviderArn, or use Pod Identity with a target role';
+    // A created provider is in the account of its stack.
+    expectError(() => new WorkloadRole(elsewhere, 'Role', { irsa: [{ cluster: one, namespace: 'a', serviceAccount: 'x' }] }), message('Elsewhere/Role', 'one'));
     // An imported provider's account comes from its ARN.
-    expect(() => new WorkloadRole(elsewhere, 'Other', { irsa: [{ cluster: two, namespace: 'a', serviceAccount: 'x' }] })).toThrow(`is in account ${ACCOUNT}`);
+    expectError(() => new WorkloadRole(elsewhere, 'Other', { irsa: [{ cluster: two, namespace: 'a', serviceAccount: 'x' }] }), message('Elsewhere/Other', 'two'));
+  });
+
+  test('IRSA namespace trust of a namespace that is not a DNS-1123 label is an error', () => {
+    const stack = newStack();
+    const { one } = clusters(stack);
+    expectError(() => new WorkloadRole(stack, 'Role').addIrsaNamespaceTrust({ cluster: one, namespace: 'Batch' }),
+      'WorkloadRole Test/Role: namespace "Batch" is not a DNS-1123 label, expected 1 to 63 characters: lowercase letters, digits and \'-\', ' +
+      'starting and ending with a letter or digit');
   });
 
   test('literalRoleArn: known with a role name in an environment-specific stack, unknown otherwise', () => {
@@ -195,5 +270,58 @@ describe('WorkloadRole IRSA trust', () => {
     expect(new WorkloadRole(new Stack(new App(), 'Agnostic'), 'Named', { roleName: 'reader' }).literalRoleArn).toBeUndefined();
     expect(new WorkloadRole(newStack({ env: { account: ACCOUNT, region: 'us-gov-west-1' } }), 'Gov', { roleName: 'r' }).literalRoleArn)
       .toBe(`arn:aws-us-gov:iam::${ACCOUNT}:role/r`);
+  });
+});
+
+describe('WorkloadRole IRSA trust size: the created provider\'s ARN is counted as it will deploy', () => {
+  // An EKS issuer: https://oidc.eks.<region>.amazonaws.com/id/<32 hexadecimal digits>. The provider created for it is
+  // named arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<id>: 108 characters here.
+  const ISSUER = eksIssuer('0123456789ABCDEF0123456789ABCDEF');
+
+  /** A role trusting `names` in namespace `namespace` through IRSA, on a cluster whose provider the stack creates. */
+  function build(namespace: string, names: string[]) {
+    const stack = newStack();
+    const cluster = EksCluster.fromClusterAttributes(stack, 'Demo', { clusterName: 'demo', oidcIssuerUrl: ISSUER });
+    const irsa = names.map(serviceAccount => ({ cluster, namespace, serviceAccount }));
+    new WorkloadRole(stack, 'Role', { irsa });
+    return { stack, irsa };
+  }
+
+  test('the provider is created and its ARN is a 108-character literal', () => {
+    const { stack } = build('apps', ['api']);
+    const policy = deployedTrustPolicy(stack);
+    expect(providerArnFor(ISSUER)).toHaveLength(108);
+    expect(policy).toContain(`"Federated":"${providerArnFor(ISSUER)}"`);
+    expect(policy).not.toMatch(/\s/);
+  });
+
+  test('a trust policy of exactly 2,048 characters is accepted; one character more is rejected, naming its size', () => {
+    // 40 service accounts apps/service-00 ... apps/service-39; the last name is lengthened to reach the limit exactly.
+    const names = (padding: number) => Array.from({ length: 40 }, (_, i) => `service-${String(i).padStart(2, '0')}`)
+      .map((name, i) => (i === 39 ? `${name}${'x'.repeat(padding)}` : name));
+    const base = deployedTrustPolicy(build('apps', names(0)).stack).length;
+    const padding = 2048 - base;
+    expect(padding).toBeGreaterThan(0);
+
+    const atLimit = build('apps', names(padding));
+    expect(() => Template.fromStack(atLimit.stack)).not.toThrow();
+    expect(deployedTrustPolicy(atLimit.stack)).toHaveLength(2048);
+
+    const over = build('apps', names(padding + 1));
+    expect(synthErrors(over.stack)).toEqual([`[Test/Role] ${irsaSizeMessage('Test/Role', 2049, over.irsa)}`]);
+    expect(deployedTrustPolicy(over.stack)).toHaveLength(2049);
+  });
+
+  test('32 service accounts whose trust policy would deploy at 2,053 characters are rejected (once accepted by a 100-character estimate)', () => {
+    const names = [
+      ...Array.from({ length: 15 }, (_, i) => `invoice-worker-${String(i).padStart(2, '0')}`),
+      ...Array.from({ length: 17 }, (_, i) => `refund-worker-${String(i).padStart(2, '0')}`),
+    ];
+    const { stack, irsa } = build('payments', names);
+    expect(synthErrors(stack)).toEqual([`[Test/Role] ${irsaSizeMessage('Test/Role', 2053, irsa)}`]);
+    const policy = deployedTrustPolicy(stack);
+    expect(policy).toHaveLength(2053);
+    // Counting the provider's ARN as 100 characters instead of its 108 would have measured 2,045 and let it deploy.
+    expect(policy.length - (providerArnFor(ISSUER).length - 100)).toBeLessThanOrEqual(2048);
   });
 });

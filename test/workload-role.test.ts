@@ -1,7 +1,9 @@
-import { App, Stack, aws_iam as iam } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { ClusterScope, ServiceAccountBinding, WorkloadRole } from '../src';
-import { clusterArn, importCluster, logicalIdsOf, newStack, podIdentityTags } from './util/fixtures';
+import { App, Stack, aws_eks as eks, aws_iam as iam } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { ClusterScope, EksCluster, WorkloadRole, type ServiceAccountBinding } from '../src';
+import { ACCOUNT, REGION, clusterArn, importCluster, logicalIdsOf, newStack, podIdentityTags } from './util/fixtures';
+import { resolveIntrinsics } from './util/iam-simulator';
 import { podIdentityDecision } from './util/pod-identity-sim';
 
 type Tuple = [cluster: string, namespace: string, serviceAccount: string];
@@ -21,6 +23,49 @@ function roleWith(bindings: Tuple[], props: { clusterScope?: ClusterScope; maxTr
 function statements(stack: Stack): any[] {
   const roles = Template.fromStack(stack).findResources('AWS::IAM::Role');
   return (Object.values(roles)[0] as any).Properties.AssumeRolePolicyDocument.Statement;
+}
+
+/** Asserts that `fn` throws an Error whose message is exactly `message`. */
+function expectError(fn: () => unknown, message: string): void {
+  expect(fn).toThrow(new Error(message));
+}
+
+/** The validation errors synthesizing `stack` fails with, each `[<construct path>] <message>`; fails the test when it synthesizes. */
+function synthErrors(stack: Stack): string[] {
+  let message: string | undefined;
+  try {
+    Template.fromStack(stack);
+  } catch (e) {
+    message = (e as Error).message;
+  }
+  expect(message).toBeDefined();
+  const [header, ...lines] = message!.split('\n');
+  expect(header).toBe('Validation failed with the following errors:');
+  return lines.map(line => line.trim());
+}
+
+/** `items` as the library lists them in messages: the first ten, then how many more. */
+function listed(items: string[]): string {
+  return items.length <= 10 ? items.join(', ') : `${items.slice(0, 10).join(', ')} and ${items.length - 10} more`;
+}
+
+const POD_IDENTITY_SIZE_ADVICE = 'split them over a second role, or use ClusterScope.NAME';
+
+/** The message of a trust policy over `max` characters, for the service accounts `tuples` (`ns/sa@cluster (Pod Identity)`). */
+function sizeMessage(path: string, characters: number, tuples: string[], max = 2048, advice = POD_IDENTITY_SIZE_ADVICE): string {
+  return `WorkloadRole ${path}: the trust policy is ${characters} characters (whitespace removed) for ${tuples.length} service account(s): ` +
+    `${listed(tuples)}, expected at most maxTrustPolicySize, ${max}; ${advice}; or, if your account's trust policy quota was raised, ` +
+    'set maxTrustPolicySize (at most 4096)';
+}
+
+/**
+ * The whitespace-free length of the only role's trust policy in `stack` as it will deploy: synthesized without validation
+ * (so also when it is over the limit), with `env` resolving its deploy-time values.
+ */
+function deployedTrustSize(stack: Stack, env: Parameters<typeof resolveIntrinsics>[1] = {}): number {
+  const template = App.of(stack)!.synth({ skipValidation: true }).getStackArtifact(stack.artifactId).template;
+  const [role] = Object.values(template.Resources as Record<string, any>).filter(r => r.Type === 'AWS::IAM::Role');
+  return JSON.stringify(resolveIntrinsics(role.Properties.AssumeRolePolicyDocument, env)).length;
 }
 
 describe('WorkloadRole Pod Identity trust', () => {
@@ -106,20 +151,111 @@ describe('WorkloadRole Pod Identity trust', () => {
     });
   });
 
-  test('disabled session tags make one unscoped statement and a warning', () => {
-    const stack = newStack();
-    const cluster = importCluster(stack);
-    const role = new WorkloadRole(stack, 'Role');
-    role.addPodIdentityTrust({ cluster, namespace: 'a', serviceAccount: 'x' });
-    role.addPodIdentityTrust({ cluster, namespace: 'b', serviceAccount: 'y' }, { sessionTags: false });
-    expect(statements(stack)).toEqual([{
-      Effect: 'Allow',
-      Principal: { Service: 'pods.eks.amazonaws.com' },
-      Action: ['sts:AssumeRole', 'sts:TagSession'],
-    }]);
-    const warnings = Template.fromStack(stack).findResources('AWS::IAM::Role') && stack.node.findAll()
-      .flatMap(c => c.node.metadata).filter(m => m.type === 'aws:cdk:warning').map(m => String(m.data));
-    expect(warnings.join('\n')).toMatch(/Session tags are disabled for b\/y@demo.*any Pod Identity association in the account/);
+  describe('an association with session tags disabled', () => {
+    const POD_IDENTITY = { Service: 'pods.eks.amazonaws.com' };
+    const ACTIONS = ['sts:AssumeRole', 'sts:TagSession'];
+
+    /** A role trusting a/x (session tags passed) and b/y (session tags disabled) on cluster demo. */
+    function mixed(props: { allowUnscopedPodIdentityTrust?: boolean } = {}) {
+      const stack = newStack();
+      const cluster = importCluster(stack);
+      const role = new WorkloadRole(stack, 'Role', props);
+      role.addPodIdentityTrust({ cluster, namespace: 'a', serviceAccount: 'x' });
+      role.addPodIdentityTrust({ cluster, namespace: 'b', serviceAccount: 'y' }, { sessionTags: false });
+      return { stack, role };
+    }
+
+    test('without allowUnscopedPodIdentityTrust, synthesis fails, listing the service accounts that lose their scoping', () => {
+      const { stack, role } = mixed();
+      expect(role.allowUnscopedPodIdentityTrust).toBe(false);
+      expect(synthErrors(stack)).toEqual([
+        '[Test/Role] WorkloadRole Test/Role: the Pod Identity association of b/y@demo disables session tags, so the trust needs a ' +
+        'statement without conditions, which lets any Pod Identity association in the account that names this role assume it. ' +
+        'Service accounts that lose their scoping: b/y@demo (session tags disabled), a/x@demo (session tags passed), ' +
+        'expected session tags on every association of the role; keep session tags (drop disableSessionTags; a session policy ' +
+        'needs them off), give those service accounts a role of their own, or accept the wider trust with ' +
+        'allowUnscopedPodIdentityTrust: true on the role (or on the WorkloadIdentity or PodIdentityAssociation that creates it)',
+      ]);
+    });
+
+    test('with allowUnscopedPodIdentityTrust, the tag-scoped statement is kept and one statement without conditions is added', () => {
+      const { stack, role } = mixed({ allowUnscopedPodIdentityTrust: true });
+      expect(role.allowUnscopedPodIdentityTrust).toBe(true);
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: Match.exact([
+            {
+              Effect: 'Allow',
+              Principal: POD_IDENTITY,
+              Action: ACTIONS,
+              Condition: {
+                StringEquals: {
+                  'aws:RequestTag/eks-cluster-arn': clusterArn('demo'),
+                  'aws:RequestTag/kubernetes-namespace': 'a',
+                  'aws:RequestTag/kubernetes-service-account': 'x',
+                },
+              },
+            },
+            { Effect: 'Allow', Principal: POD_IDENTITY, Action: ACTIONS },
+          ]),
+        },
+      });
+      expect(statements(stack)[1]).not.toHaveProperty('Condition');
+      Annotations.fromStack(stack).hasInfo('/Test/Role', 'Pod Identity trust without conditions (allowUnscopedPodIdentityTrust): ' +
+        'any Pod Identity association in the account that names this role can assume it. ' +
+        'Service accounts named: b/y@demo (session tags disabled), a/x@demo (session tags passed).');
+    });
+
+    test('with allowUnscopedPodIdentityTrust, the simulator admits the untagged association, and with it any association naming the role', async () => {
+      const { stack } = mixed({ allowUnscopedPodIdentityTrust: true });
+      const template = Template.fromStack(stack);
+      const [roleId] = logicalIdsOf(template, 'AWS::IAM::Role');
+      // b/y's association passes no session tags.
+      expect(await podIdentityDecision(template, roleId, {})).toBe('Allowed');
+      expect(await podIdentityDecision(template, roleId, { action: 'sts:TagSession' })).toBe('Allowed');
+      expect(await podIdentityDecision(template, roleId, { tags: podIdentityTags('a', 'x') })).toBe('Allowed');
+      // The wider trust that was accepted: a service account the role never named, on another cluster.
+      expect(await podIdentityDecision(template, roleId, { tags: podIdentityTags('other', 'intruder', 'elsewhere') })).toBe('Allowed');
+      // Still only through Pod Identity.
+      expect(await podIdentityDecision(template, roleId, { principal: 'ec2.amazonaws.com' })).toBe('Denied');
+    });
+
+    test('allowUnscopedPodIdentityTrust alone widens nothing: with session tags on every association, an untagged request is denied', async () => {
+      const stack = newStack();
+      new WorkloadRole(stack, 'Role', { allowUnscopedPodIdentityTrust: true, podIdentity: [{ cluster: importCluster(stack), namespace: 'a', serviceAccount: 'x' }] });
+      const template = Template.fromStack(stack);
+      const [roleId] = logicalIdsOf(template, 'AWS::IAM::Role');
+      expect(statements(stack)).toHaveLength(1);
+      expect(await podIdentityDecision(template, roleId, {})).toBe('Denied');
+      expect(await podIdentityDecision(template, roleId, { tags: podIdentityTags('a', 'x') })).toBe('Allowed');
+      Annotations.fromStack(stack).hasNoInfo('/Test/Role', Match.anyValue());
+    });
+
+    test('only untagged associations: the one statement without conditions', () => {
+      const stack = newStack();
+      const role = new WorkloadRole(stack, 'Role', { allowUnscopedPodIdentityTrust: true });
+      role.addPodIdentityTrust({ cluster: importCluster(stack), namespace: 'b', serviceAccount: 'y' }, { sessionTags: false });
+      expect(statements(stack)).toEqual([{ Effect: 'Allow', Principal: POD_IDENTITY, Action: ACTIONS }]);
+    });
+
+    test.each([
+      ['allowUnscopedPodIdentityTrust', 'true', '"true" (string)'],
+      ['allowUnscopedPodIdentityTrust', 1, '1 (number)'],
+    ])('%s given as %p (JavaScript) is an error', (_prop, value, shown) => {
+      const stack = newStack();
+      expectError(() => new WorkloadRole(stack, 'Role', { allowUnscopedPodIdentityTrust: value as any }),
+        `WorkloadRole Test/Role: allowUnscopedPodIdentityTrust is ${shown}, expected true or false`);
+    });
+
+    test('sessionTags given as the string "false" (JavaScript) is an error, not a truthy value', () => {
+      const stack = newStack();
+      const role = new WorkloadRole(stack, 'Role');
+      expectError(() => role.addPodIdentityTrust({ cluster: importCluster(stack), namespace: 'a', serviceAccount: 'x' }, { sessionTags: 'false' as any }),
+        'WorkloadRole Test/Role: sessionTags is "false" (string), expected true or false');
+      expect(role.podIdentityBindings).toEqual([]);
+    });
   });
 
   test('bindings added after construction are rendered', () => {
@@ -164,38 +300,57 @@ describe('WorkloadRole synthesis errors', () => {
   test('a role that trusts nobody fails at synth', () => {
     const stack = newStack();
     new WorkloadRole(stack, 'Lonely');
-    expect(() => Template.fromStack(stack)).toThrow('WorkloadRole Test/Lonely trusts no service account: add one with addPodIdentityTrust(), addIrsaTrust() or the podIdentity and irsa props');
+    expect(synthErrors(stack)).toEqual(['[Test/Lonely] WorkloadRole Test/Lonely: the role trusts no service account, expected at least one; ' +
+      'add one with addPodIdentityTrust(), addIrsaTrust() or the podIdentity and irsa props']);
   });
 
   test('a trust policy over 2,048 characters fails at synth, naming its size, its service accounts and what to do', () => {
     // Distinct namespaces with distinct service accounts cannot share statements: each costs a statement.
-    const bindings = Array.from({ length: 12 }, (_, i) => ['demo', `team-${i}`, `service-account-${i}`] as [string, string, string]);
-    const { stack } = roleWith(bindings);
-    expect(() => Template.fromStack(stack)).toThrow(/team-9\/service-account-9@demo \(Pod Identity\) and 2 more\./);
-    expect(() => Template.fromStack(stack)).toThrow(
-      /WorkloadRole Test\/Role: trust policy is \d{4} characters \(whitespace removed\), over the limit of 2048\. It trusts 12 service account\(s\): team-0\/service-account-0@demo \(Pod Identity\), .*Split them over a second role, or use ClusterScope.NAME; or.*set maxTrustPolicySize \(at most 4096\)/,
-    );
+    const bindings = Array.from({ length: 12 }, (_, i) => ['demo', `team-${i}`, `service-account-${i}`] as Tuple);
+    // The size IAM will count: the deployed document (all literal here), without whitespace.
+    const size = deployedTrustSize(roleWith(bindings).stack);
+    expect(size).toBeGreaterThan(2048);
+    const tuples = bindings.map(([c, ns, sa]) => `${ns}/${sa}@${c} (Pod Identity)`);
+    const errors = synthErrors(roleWith(bindings).stack);
+    expect(errors).toEqual([`[Test/Role] ${sizeMessage('Test/Role', size, tuples)}`]);
+    // The message lists ten of them and counts the rest.
+    expect(errors[0]).toContain('team-9/service-account-9@demo (Pod Identity) and 2 more, expected');
+    expect(errors[0]).not.toContain('team-10/');
   });
 
   test('the measured size is the whitespace-free JSON IAM counts', () => {
-    const bindings = Array.from({ length: 4 }, (_, i) => ['demo', `team-${i}`, `sa-${i}`] as [string, string, string]);
+    const bindings = Array.from({ length: 4 }, (_, i) => ['demo', `team-${i}`, `sa-${i}`] as Tuple);
     const { stack } = roleWith(bindings);
     const doc = (Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role'))[0] as any).Properties.AssumeRolePolicyDocument;
     const size = JSON.stringify(doc).length;
+    const tuples = bindings.map(([c, ns, sa]) => `${ns}/${sa}@${c} (Pod Identity)`);
     // Just under the size: rejected; at the size: accepted.
-    expect(() => Template.fromStack(roleWith(bindings, { maxTrustPolicySize: size - 1 }).stack)).toThrow(`trust policy is ${size} characters`);
+    expect(synthErrors(roleWith(bindings, { maxTrustPolicySize: size - 1 }).stack))
+      .toEqual([`[Test/Role] ${sizeMessage('Test/Role', size, tuples, size - 1)}`]);
     expect(() => Template.fromStack(roleWith(bindings, { maxTrustPolicySize: size }).stack)).not.toThrow();
   });
 
   test('a raised quota (maxTrustPolicySize 4096) admits what 2,048 does not', () => {
-    const bindings = Array.from({ length: 10 }, (_, i) => ['demo', `team-${i}`, `service-account-${i}`] as [string, string, string]);
-    expect(() => Template.fromStack(roleWith(bindings).stack)).toThrow(/over the limit of 2048/);
-    expect(() => Template.fromStack(roleWith(bindings, { maxTrustPolicySize: 4096 }).stack)).not.toThrow();
+    const bindings = Array.from({ length: 10 }, (_, i) => ['demo', `team-${i}`, `service-account-${i}`] as Tuple);
+    const size = deployedTrustSize(roleWith(bindings, { maxTrustPolicySize: 4096 }).stack);
+    expect(size).toBeGreaterThan(2048);
+    expect(size).toBeLessThanOrEqual(4096);
+    expect(synthErrors(roleWith(bindings).stack))
+      .toEqual([`[Test/Role] ${sizeMessage('Test/Role', size, bindings.map(([c, ns, sa]) => `${ns}/${sa}@${c} (Pod Identity)`))}`]);
   });
 
-  test.each([0, 4097, 2048.5])('maxTrustPolicySize %p is rejected', (max) => {
-    expect(() => roleWith([['demo', 'a', 'x']], { maxTrustPolicySize: max }))
-      .toThrow(`Invalid maxTrustPolicySize ${max}: expected a whole number of characters up to 4096 (IAM's largest quota)`);
+  test.each([0, 4097, 2048.5, -1])('maxTrustPolicySize %p is rejected', (max) => {
+    expectError(() => roleWith([['demo', 'a', 'x']], { maxTrustPolicySize: max }),
+      `WorkloadRole Test/Role: maxTrustPolicySize is ${max}, expected a whole number of characters from 1 to 4096 (IAM's largest quota)`);
+  });
+
+  test('maxTrustPolicySize given as a string (JavaScript) is rejected', () => {
+    expectError(() => roleWith([['demo', 'a', 'x']], { maxTrustPolicySize: '4096' as any }),
+      'WorkloadRole Test/Role: maxTrustPolicySize is "4096", expected a whole number of characters from 1 to 4096 (IAM\'s largest quota)');
+  });
+
+  test.each([1, 4096])('maxTrustPolicySize %p is accepted', (max) => {
+    expect(() => roleWith([['demo', 'a', 'x']], { maxTrustPolicySize: max })).not.toThrow();
   });
 
   test('a cluster ARN known only at deploy time is measured at its worst case', () => {
@@ -203,12 +358,79 @@ describe('WorkloadRole synthesis errors', () => {
       const cluster = importCluster(stack);
       const podIdentity = Array.from({ length: 3 }, (_, i) => ({ cluster, namespace: `team-${i}`, serviceAccount: `sa-${i}` }));
       new WorkloadRole(stack, 'Role', { podIdentity, maxTrustPolicySize: 1 });
-      const message = (() => { try { Template.fromStack(stack); } catch (e) { return String(e); } return ''; })();
-      return Number(/trust policy is (?:about )?(\d+) characters/.exec(message)![1]);
+      const [error] = synthErrors(stack);
+      // Pseudo parameters have a longest value: the size is a bound, not an estimate ("about").
+      const match = /: the trust policy is (\d+) characters \(whitespace removed\)/.exec(error);
+      expect(match).not.toBeNull();
+      return Number(match![1]);
     };
-    const literal = measured(newStack());
+    const literalStack = newStack();
+    const literal = measured(literalStack);
+    // In a stack with an account and region, the cluster ARN is literal: the size is the template's.
+    expect(literal).toBe(deployedTrustSize(roleWith([['demo', 'team-0', 'sa-0'], ['demo', 'team-1', 'sa-1'], ['demo', 'team-2', 'sa-2']], { maxTrustPolicySize: 4096 }).stack));
     const agnostic = measured(new Stack(new App(), 'Agnostic')); // no account or region: pseudo parameters in the ARN
-    // Worst cases: partition aws-us-gov (7 more than aws), region ap-southeast-7 (5 more than eu-west-1); one ARN per statement.
-    expect(agnostic - literal).toBe(3 * (7 + 5));
+    // Worst cases over the regions aws-cdk-lib knows: the longest partition and region names, any 12-digit account.
+    const longest = (values: Array<string | undefined>) => Math.max(...values.filter((v): v is string => typeof v === 'string').map(v => v.length));
+    const partition = longest(RegionInfo.regions.map(r => r.partition));
+    const region = longest(RegionInfo.regions.map(r => r.name));
+    const perArn = (partition - 'aws'.length) + (region - REGION.length) + (12 - ACCOUNT.length);
+    expect(perArn).toBeGreaterThan(0);
+    // One cluster ARN per statement, three statements.
+    expect(agnostic - literal).toBe(3 * perArn);
+  });
+
+  test('EKS cluster attributes and role ARNs of the same stack are measured exactly, as they will deploy', () => {
+    const build = (maxTrustPolicySize?: number) => {
+      const stack = newStack();
+      const cfnCluster = new eks.CfnCluster(stack, 'EksCluster', {
+        name: 'in-app', roleArn: `arn:aws:iam::${ACCOUNT}:role/eks`, resourcesVpcConfig: { subnetIds: ['subnet-1'] },
+      });
+      const cluster = EksCluster.fromClusterAttributes(stack, 'InApp', { clusterName: cfnCluster.ref, clusterArn: cfnCluster.attrArn });
+      const associationRole = new iam.Role(stack, 'AssociationRole', { roleName: 'association-role', assumedBy: new iam.AccountRootPrincipal() });
+      const role = new WorkloadRole(stack, 'Role', {
+        maxTrustPolicySize,
+        podIdentity: Array.from({ length: 3 }, (_, i) => ({ cluster, namespace: `team-${i}`, serviceAccount: `sa-${i}` })),
+      });
+      role.addPodIdentityTargetTrust(associationRole, { cluster, namespace: 'chained', serviceAccount: 'sa' });
+      return { stack, cfnCluster, associationRole };
+    };
+    const { stack, cfnCluster, associationRole } = build(4096);
+    const template = Template.fromStack(stack);
+    const clusterId = stack.getLogicalId(cfnCluster);
+    const associationRoleId = stack.getLogicalId(associationRole.node.defaultChild as iam.CfnRole);
+    const trust = (template.findResources('AWS::IAM::Role', { Properties: { RoleName: Match.absent() } }) as any);
+    const [doc] = Object.values(trust).map((r: any) => r.Properties.AssumeRolePolicyDocument);
+    // The template refers to the cluster and the association role; what IAM stores is their real values.
+    expect(JSON.stringify(doc)).toContain(`"Fn::GetAtt":["${clusterId}","Arn"]`);
+    expect(JSON.stringify(doc)).toContain(`"Fn::GetAtt":["${associationRoleId}","Arn"]`);
+    const size = JSON.stringify(resolveIntrinsics(doc, {
+      account: ACCOUNT,
+      region: REGION,
+      refs: { [clusterId]: 'in-app' },
+      getAtts: {
+        [`${clusterId}.Arn`]: `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/in-app`,
+        [`${associationRoleId}.Arn`]: `arn:aws:iam::${ACCOUNT}:role/association-role`,
+      },
+    })).length;
+    expect(() => Template.fromStack(build(size).stack)).not.toThrow();
+    // The cluster's name is a deploy-time value: messages name the cluster by its construct path.
+    const tuples = ['team-0/sa-0', 'team-1/sa-1', 'team-2/sa-2', 'chained/sa'].map(t => `${t}@Test/InApp (Pod Identity)`);
+    expect(synthErrors(build(size - 1).stack)).toEqual([`[Test/Role] ${sizeMessage('Test/Role', size, tuples, size - 1)}`]);
+  });
+});
+
+describe('WorkloadRole clusterScope', () => {
+  test.each(['name', 'arn', 'cluster-arn', ''])('clusterScope %p (not a ClusterScope value, e.g. from JavaScript) is an error', (clusterScope) => {
+    const stack = newStack();
+    expectError(() => new WorkloadRole(stack, 'Role', { clusterScope: clusterScope as any }),
+      `WorkloadRole Test/Role: clusterScope is ${JSON.stringify(clusterScope)}, expected one of ClusterScope.ARN, ClusterScope.NAME`);
+    expect(stack.node.tryFindChild('Role')).toBeUndefined();
+  });
+
+  test.each([ClusterScope.ARN, ClusterScope.NAME])('ClusterScope.%s is accepted', (clusterScope) => {
+    const stack = newStack();
+    expect(() => new WorkloadRole(stack, 'Role', { clusterScope, podIdentity: [{ cluster: importCluster(stack), namespace: 'a', serviceAccount: 'x' }] })).not.toThrow();
+    expect(Object.keys(statements(stack)[0].Condition.StringEquals)).toContain(
+      clusterScope === ClusterScope.ARN ? 'aws:RequestTag/eks-cluster-arn' : 'aws:RequestTag/eks-cluster-name');
   });
 });

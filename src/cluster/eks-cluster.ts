@@ -1,10 +1,12 @@
-import { ArnFormat, Resource, Stack, Token, aws_eks as eks } from 'aws-cdk-lib';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
-import { Construct } from 'constructs';
+import { ArnFormat, Resource, Stack, Token, type aws_eks as eks } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
 import { PodIdentityAgent } from './pod-identity-agent';
-import { IWorkloadCluster } from './workload-cluster';
+import type { IWorkloadCluster } from './workload-cluster';
+import { ClusterOidcProvider } from '../oidc/cluster-oidc-provider';
+import { assertEksIssuerRegion, assertIssuerUrl, assertProviderArn } from '../oidc/issuer-url';
+import { assertSamePartition, partitionOfStack } from '../private/arns';
+import { fail, show, subjectFor, subjectOf } from '../private/errors';
 import { assertEksClusterName } from '../private/names';
-import { assertIssuerUrl, assertProviderArn } from '../private/oidc-issuer';
 
 /**
  * Options for using an EKS cluster with this library.
@@ -28,7 +30,8 @@ export interface EksClusterOptions {
   readonly oidcIssuerUrl?: string;
 
   /**
-   * The ARN of the IAM OIDC provider that already exists for the issuer.
+   * The ARN of the IAM OIDC provider that already exists for the issuer. It names the issuer, so `oidcIssuerUrl`
+   * may then be left out (unless the ARN is known only at deploy time).
    *
    * @default - created (`AWS::IAM::OIDCProvider`) by the first IRSA identity, once per issuer in the app
    */
@@ -92,14 +95,37 @@ export class EksCluster extends Resource implements IWorkloadCluster {
   private constructor(
     scope: Construct, id: string, clusterName: string, clusterArn: string | undefined,
     options: EksClusterOptions, env?: { readonly account: string; readonly region: string }) {
-    assertEksClusterName(clusterName);
+    const subject = subjectFor('EksCluster', scope, id);
+    assertEksClusterName(subject, clusterName);
+    if (clusterArn !== undefined && typeof clusterArn !== 'string') fail(subject, `clusterArn is ${show(clusterArn)}`, 'an EKS cluster ARN');
     if (clusterArn !== undefined && !Token.isUnresolved(clusterArn)) {
       const match = CLUSTER_ARN.exec(clusterArn);
       if (!match) {
-        throw new Error(`Invalid EKS cluster ARN ${JSON.stringify(clusterArn)}: expected arn:<partition>:eks:<region>:<account>:cluster/<name>`);
+        fail(subject, `clusterArn ${show(clusterArn)} is not an EKS cluster ARN`, 'arn:<partition>:eks:<region>:<account>:cluster/<name>');
       }
       if (!Token.isUnresolved(clusterName) && match[1] !== clusterName) {
-        throw new Error(`EKS cluster ARN ${JSON.stringify(clusterArn)} names cluster "${match[1]}", but clusterName is "${clusterName}"`);
+        fail(subject, `clusterArn ${show(clusterArn)} names cluster "${match[1]}", but clusterName is "${clusterName}"`,
+          'the ARN of the cluster named clusterName');
+      }
+      assertSamePartition(subject, 'clusterArn', clusterArn, Stack.of(scope));
+    }
+    if (options.podIdentityAgent !== undefined && !(options.podIdentityAgent instanceof PodIdentityAgent)) {
+      fail(subject, `podIdentityAgent is ${show(options.podIdentityAgent)}`,
+        'PodIdentityAgent.addon(), PodIdentityAgent.preinstalled() or PodIdentityAgent.unavailable(reason)');
+    }
+    if (options.oidcIssuerUrl !== undefined) assertIssuerUrl(subject, 'oidcIssuerUrl', options.oidcIssuerUrl);
+    let issuer = options.oidcIssuerUrl;
+    if (options.oidcProviderArn !== undefined) {
+      assertProviderArn(subject, options.oidcProviderArn, issuer);
+      assertSamePartition(subject, 'oidcProviderArn', options.oidcProviderArn, Stack.of(scope));
+      if (issuer === undefined) {
+        // The provider's ARN names its issuer: arn:<partition>:iam::<account>:oidc-provider/<issuer without https://>.
+        if (Token.isUnresolved(options.oidcProviderArn)) {
+          fail(subject, 'oidcProviderArn is known only at deploy time and oidcIssuerUrl is not set',
+            'oidcIssuerUrl too: IRSA trust conditions are keyed by the issuer', 'set oidcIssuerUrl to the cluster\'s issuer');
+        }
+        issuer = `https://${options.oidcProviderArn.split(':oidc-provider/')[1]}`;
+        assertIssuerUrl(subject, 'the issuer of oidcProviderArn', issuer);
       }
     }
     const literalArn = clusterArn !== undefined && !Token.isUnresolved(clusterArn) ? clusterArn : undefined;
@@ -107,16 +133,19 @@ export class EksCluster extends Resource implements IWorkloadCluster {
     this.clusterName = clusterName;
     this.clusterArn = clusterArn ?? defaultClusterArn(Stack.of(this), clusterName);
     this.podIdentityAgent = options.podIdentityAgent ?? PodIdentityAgent.addon();
-    if (options.oidcIssuerUrl !== undefined) assertIssuerUrl(options.oidcIssuerUrl);
-    if (options.oidcProviderArn !== undefined) assertProviderArn(options.oidcProviderArn, options.oidcIssuerUrl);
-    this.oidcIssuerUrl = options.oidcIssuerUrl;
+    this.oidcIssuerUrl = issuer;
     this.oidcProviderArn = options.oidcProviderArn;
+    if (issuer !== undefined) {
+      assertEksIssuerRegion(subjectOf('EksCluster', this), options.oidcIssuerUrl !== undefined ? 'oidcIssuerUrl' : 'the issuer of oidcProviderArn', issuer, this.env.region);
+    }
+    // Other imports of the same issuer without oidcProviderArn use this provider too.
+    ClusterOidcProvider.declareExisting(this);
   }
 }
 
 /** The ARN of cluster `name` in the stack's account and region, with a literal partition when the region is known. */
 function defaultClusterArn(stack: Stack, name: string): string {
-  const partition = Token.isUnresolved(stack.region) ? undefined : RegionInfo.get(stack.region).partition;
+  const partition = partitionOfStack(stack);
   return stack.formatArn({
     service: 'eks',
     resource: 'cluster',

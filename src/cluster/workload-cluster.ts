@@ -1,5 +1,5 @@
-import { IResource } from 'aws-cdk-lib';
-import { PodIdentityAgent } from './pod-identity-agent';
+import type { IResource } from 'aws-cdk-lib';
+import type { PodIdentityAgent } from './pod-identity-agent';
 
 /**
  * A Kubernetes cluster whose workloads get AWS IAM identities.

@@ -1,12 +1,12 @@
-import { Token } from 'aws-cdk-lib';
-import { ApiObject, Duration, Lazy } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
-import { Construct, IConstruct } from 'constructs';
-import { irsaAnnotations, ManagedAnnotation, ROLE_ARN_ANNOTATION } from '../private/irsa-annotations';
-import {
-  allowDeployTimeValuesIn, assertLabelValue, assertQualifiedName, deployTimeValuesAllowed,
-} from '../private/k8s-names';
-import { assertDns1123Label, assertDns1123Subdomain } from '../private/names';
+import { Lazy, type ApiObject, type Duration } from 'cdk8s';
+import { k8s, type IApiEndpoint, type IApiResource, type IServiceAccount, type SubjectConfiguration } from 'cdk8s-plus-28';
+import { Construct, type IConstruct } from 'constructs';
+import { assertNotWebhookAnnotation, irsaAnnotations, ROLE_ARN_ANNOTATION } from './irsa-annotations';
+import { assertAnnotationValue, assertLabelValue, assertQualifiedName } from './metadata-names';
+import { Namespace } from './namespace';
+import { allowDeployTimeValuesIn, deployTimeValueErrors } from './token-boundary';
+import { fail, show, subjectFor, subjectOf, type Subject } from '../private/errors';
+import { assertDns1123Label, assertDns1123Subdomain, assertOptionalBoolean } from '../private/names';
 
 /**
  * Settings of a `ServiceAccount` other than its name and namespace.
@@ -20,7 +20,9 @@ export interface ServiceAccountOptions {
   readonly labels?: { [key: string]: string };
 
   /**
-   * Annotations of the ServiceAccount. Keys are Kubernetes qualified names.
+   * Annotations of the ServiceAccount. Keys are Kubernetes qualified names. The `eks.amazonaws.com/` annotations the
+   * pod identity webhook reads have typed props (`roleArn`, `audience`, `stsRegionalEndpoints`, `tokenExpiration`),
+   * which check their values; giving them here is an error.
    *
    * @default - no annotations
    */
@@ -41,14 +43,16 @@ export interface ServiceAccountOptions {
   readonly imagePullSecrets?: string[];
 
   /**
-   * Also emit a `v1` `Namespace` object for `namespace` (construct id `Namespace`).
+   * Also emit a `v1` `Namespace` object for `namespace`: one per namespace in the chart, shared by every ServiceAccount
+   * that asks for it (`Namespace.forChart()`).
    *
    * @default false
    */
   readonly createNamespace?: boolean;
 
   /**
-   * Labels of the emitted Namespace. Only allowed together with `createNamespace: true`.
+   * Labels of the emitted Namespace. Only allowed together with `createNamespace: true`. ServiceAccounts that share
+   * the Namespace may give the same label only with the same value.
    *
    * @default - no labels
    */
@@ -118,7 +122,7 @@ export interface ServiceAccountProps extends ServiceAccountOptions {
  * `new kplus.Deployment(chart, 'Deployment', { serviceAccount, containers })` or
  * `roleBinding.addSubjects(serviceAccount)`.
  */
-export class ServiceAccount extends Construct implements kplus.IServiceAccount, kplus.IApiEndpoint {
+export class ServiceAccount extends Construct implements IServiceAccount, IApiEndpoint {
   /**
    * Allows the ServiceAccounts in `scope` (usually a chart) to hold values known only at deploy time (CDK tokens,
    * such as `role.roleArn`).
@@ -152,30 +156,46 @@ export class ServiceAccount extends Construct implements kplus.IServiceAccount, 
   public readonly resourceType: string = 'serviceaccounts';
   /** The name of this object in the Kubernetes API (same as `name`). */
   public readonly resourceName?: string;
-  /** The cdk8s object that renders the ServiceAccount (construct id `Resource`). */
+  /** The cdk8s object that renders the ServiceAccount (construct id `Resource`, a `k8s.KubeServiceAccount`). */
   public readonly apiObject: ApiObject;
+  /** The chart's Namespace, when `createNamespace` is true (shared with other ServiceAccounts of the namespace). */
+  public readonly namespaceConstruct?: Namespace;
   /** The cdk8s object that renders the Namespace, when `createNamespace` is true. */
   public readonly namespaceObject?: ApiObject;
 
   private readonly labels = new Map<string, string>();
   private readonly annotations = new Map<string, string>();
   private readonly imagePullSecrets = new Set<string>();
-  private readonly namespaceLabels = new Map<string, string>();
-  /** Annotations fixed by the IRSA props, by key; another value for one of these keys is an error. */
-  private readonly managedAnnotations = new Map<string, ManagedAnnotation>();
+  private readonly subject: Subject;
 
   public constructor(scope: Construct, id: string, props: ServiceAccountProps) {
-    super(scope, id);
-    assertDns1123Subdomain('service account name', props.name);
-    assertDns1123Label('namespace', props.namespace);
+    const subject = subjectFor('ServiceAccount', scope, id);
+    assertDns1123Subdomain(subject, 'name', props.name);
+    assertDns1123Label(subject, 'namespace', props.namespace);
     if (props.namespaceLabels !== undefined && !props.createNamespace) {
-      throw new Error(
-        `namespaceLabels (${JSON.stringify(props.namespaceLabels)}) were given for namespace ${JSON.stringify(props.namespace)}, ` +
-        'but createNamespace is not true: set createNamespace: true, or label the existing namespace elsewhere',
-      );
+      fail(subject, `namespaceLabels (${show(props.namespaceLabels)}) are given for namespace ${show(props.namespace)} without createNamespace`,
+        'createNamespace: true with namespaceLabels', 'set createNamespace: true, or label the existing namespace elsewhere');
     }
-
-    const managed = irsaAnnotations(`${props.namespace}/${props.name}`, props);
+    const irsa = irsaAnnotations(subject, props);
+    // Every check that needs no other construct runs before anything is added to the tree.
+    assertOptionalBoolean(subject, 'automountServiceAccountToken', props.automountServiceAccountToken);
+    assertOptionalBoolean(subject, 'createNamespace', props.createNamespace);
+    for (const [key, value] of Object.entries(props.labels ?? {})) {
+      assertQualifiedName(subject, 'label key', key);
+      assertLabelValue(subject, `value of label ${show(key)}`, value);
+    }
+    for (const [key, value] of Object.entries(props.annotations ?? {})) {
+      assertQualifiedName(subject, 'annotation key', key);
+      assertAnnotationValue(subject, `value of annotation ${show(key)}`, value);
+      assertNotWebhookAnnotation(subject, key, value);
+    }
+    for (const secret of props.imagePullSecrets ?? []) assertDns1123Subdomain(subject, 'image pull secret name', secret);
+    for (const [key, value] of Object.entries(props.namespaceLabels ?? {})) {
+      assertQualifiedName(subject, 'namespace label key', key);
+      assertLabelValue(subject, `value of namespace label ${show(key)}`, value);
+    }
+    super(scope, id);
+    this.subject = subjectOf('ServiceAccount', this);
 
     this.name = props.name;
     this.namespace = props.namespace;
@@ -183,22 +203,7 @@ export class ServiceAccount extends Construct implements kplus.IServiceAccount, 
     this.roleArn = props.roleArn;
     this.automountServiceAccountToken = props.automountServiceAccountToken;
 
-    if (props.createNamespace) {
-      for (const [key, value] of Object.entries(props.namespaceLabels ?? {})) {
-        assertQualifiedName('namespace label key', key);
-        assertLabelValue(`value of namespace label ${JSON.stringify(key)}`, value);
-        this.namespaceLabels.set(key, value);
-      }
-      this.namespaceObject = new ApiObject(this, 'Namespace', {
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: { name: props.namespace, labels: Object.fromEntries(this.namespaceLabels) },
-      });
-    }
-
-    this.apiObject = new ApiObject(this, 'Resource', {
-      apiVersion: this.apiVersion,
-      kind: this.kind,
+    this.apiObject = new k8s.KubeServiceAccount(this, 'Resource', {
       metadata: { name: props.name, namespace: props.namespace },
       automountServiceAccountToken: props.automountServiceAccountToken,
       imagePullSecrets: Lazy.any({
@@ -207,43 +212,37 @@ export class ServiceAccount extends Construct implements kplus.IServiceAccount, 
           : [...this.imagePullSecrets].sort().map(name => ({ name })),
       }),
     });
-    if (this.namespaceObject) {
+
+    if (props.createNamespace) {
+      this.namespaceConstruct = Namespace.forChart(this, props.namespace);
+      for (const [key, value] of Object.entries(props.namespaceLabels ?? {})) this.namespaceConstruct.addLabel(key, value);
+      this.namespaceObject = this.namespaceConstruct.apiObject;
       this.apiObject.addDependency(this.namespaceObject);
     }
 
-    // The IRSA annotations come first, so that a conflicting one in `annotations` names the prop it contradicts.
-    for (const annotation of managed) {
-      this.managedAnnotations.set(annotation.key, annotation);
-      if (annotation.written && this.setOnce('annotation', this.annotations, annotation.key, annotation.value)) {
-        this.apiObject.metadata.addAnnotation(annotation.key, annotation.value);
-      }
-    }
+    for (const { key, value } of irsa) this.setAnnotation(key, value);
     for (const [key, value] of Object.entries(props.labels ?? {})) this.addLabel(key, value);
     for (const [key, value] of Object.entries(props.annotations ?? {})) this.addAnnotation(key, value);
     for (const secret of props.imagePullSecrets ?? []) this.addImagePullSecret(secret);
 
-    this.node.addValidation({ validate: () => deployTimeValuesAllowed(this) ? [] : this.deployTimeValueErrors() });
+    this.node.addValidation({ validate: () => this.deployTimeValueErrors() });
   }
 
   /**
    * Adds an annotation to the ServiceAccount.
    *
-   * Adding a key again with the same value does nothing; with another value it is an error. So is another
-   * value for an annotation set by the IRSA props (`roleArn`, `audience`, `stsRegionalEndpoints`, `tokenExpiration`).
+   * Adding a key again with the same value does nothing; with another value it is an error. The
+   * `eks.amazonaws.com/` annotations of the pod identity webhook are set with the typed props (`roleArn`, `audience`,
+   * `stsRegionalEndpoints`, `tokenExpiration`), which check their values; adding them here is an error.
    *
-   * @param key a Kubernetes qualified name, e.g. `eks.amazonaws.com/role-arn`
+   * @param key a Kubernetes qualified name, e.g. `example.com/owner`
    * @param value the annotation value
    */
   public addAnnotation(key: string, value: string): void {
-    assertQualifiedName('annotation key', key);
-    const managed = this.managedAnnotations.get(key);
-    if (managed !== undefined && managed.value !== value) {
-      throw this.conflict('annotation', key, managed.value, value,
-        ` (${key} is set by the ${managed.prop} prop: change ${managed.prop} instead of adding the annotation)`);
-    }
-    if (this.setOnce('annotation', this.annotations, key, value)) {
-      this.apiObject.metadata.addAnnotation(key, value);
-    }
+    assertQualifiedName(this.subject, 'annotation key', key);
+    assertAnnotationValue(this.subject, `value of annotation ${show(key)}`, value);
+    assertNotWebhookAnnotation(this.subject, key, value);
+    this.setAnnotation(key, value);
   }
 
   /**
@@ -255,8 +254,8 @@ export class ServiceAccount extends Construct implements kplus.IServiceAccount, 
    * @param value a Kubernetes label value (at most 63 characters)
    */
   public addLabel(key: string, value: string): void {
-    assertQualifiedName('label key', key);
-    assertLabelValue(`value of label ${JSON.stringify(key)}`, value);
+    assertQualifiedName(this.subject, 'label key', key);
+    assertLabelValue(this.subject, `value of label ${show(key)}`, value);
     if (this.setOnce('label', this.labels, key, value)) {
       this.apiObject.metadata.addLabel(key, value);
     }
@@ -270,21 +269,21 @@ export class ServiceAccount extends Construct implements kplus.IServiceAccount, 
    * @param name the name of the Secret (a DNS-1123 subdomain)
    */
   public addImagePullSecret(name: string): void {
-    assertDns1123Subdomain('image pull secret name', name);
+    assertDns1123Subdomain(this.subject, 'image pull secret name', name);
     this.imagePullSecrets.add(name);
   }
 
   /**
    * The RBAC subject for this ServiceAccount, used by cdk8s-plus `RoleBinding` and `ClusterRoleBinding`.
    */
-  public toSubjectConfiguration(): kplus.SubjectConfiguration {
+  public toSubjectConfiguration(): SubjectConfiguration {
     return { kind: this.kind, name: this.name, namespace: this.namespace, apiGroup: this.apiGroup };
   }
 
   /**
    * This ServiceAccount as an API resource, for cdk8s-plus `Role` and `ClusterRole` rules.
    */
-  public asApiResource(): kplus.IApiResource | undefined {
+  public asApiResource(): IApiResource | undefined {
     return this;
   }
 
@@ -295,6 +294,12 @@ export class ServiceAccount extends Construct implements kplus.IServiceAccount, 
     return undefined;
   }
 
+  private setAnnotation(key: string, value: string): void {
+    if (this.setOnce('annotation', this.annotations, key, value)) {
+      this.apiObject.metadata.addAnnotation(key, value);
+    }
+  }
+
   /** Records `key` = `value`; returns false when it was already set to that value. */
   private setOnce(what: string, map: Map<string, string>, key: string, value: string): boolean {
     const existing = map.get(key);
@@ -302,42 +307,28 @@ export class ServiceAccount extends Construct implements kplus.IServiceAccount, 
       map.set(key, value);
       return true;
     }
-    if (existing !== value) throw this.conflict(what, key, existing, value);
+    if (existing !== value) {
+      fail(this.subject, `${what} ${show(key)} of ServiceAccount ${this.namespace}/${this.name} is set to ${show(existing)} and to ${show(value)}`,
+        `one value per ${what}`);
+    }
     return false;
-  }
-
-  private conflict(what: string, key: string, existing: string, value: string, hint: string = ''): Error {
-    return new Error(
-      `ServiceAccount ${this.namespace}/${this.name} already has ${what} ${JSON.stringify(key)} with value ` +
-      `${JSON.stringify(existing)}; it cannot also be ${JSON.stringify(value)}${hint}`,
-    );
   }
 
   /** One error for every value that is known only at deploy time (DESIGN.md rule 2: no tokens in YAML). */
   private deployTimeValueErrors(): string[] {
-    const errors: string[] = [];
-    const check = (field: string, value: string, literal: string = 'use a literal value') => {
-      if (!Token.isUnresolved(value)) return;
-      errors.push(`ServiceAccount ${this.namespace}/${this.name}: ${field} is known only at deploy time (${value}). ` +
-        `To write this chart as YAML, ${literal}; to keep the token, deploy the chart through CloudFormation: ` +
-        'call ServiceAccount.allowDeployTimeValues(chart), then cluster.addCdk8sChart(id, chart).');
-    };
-    const checkMap = (what: string, map: Map<string, string>) => {
-      for (const [key, value] of [...map.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        check(`the key of ${what} ${key}`, key);
-        const literal = key === ROLE_ARN_ANNOTATION && what === 'annotation'
-          ? 'the role ARN must be a literal: give the role an explicit roleName and its stack an explicit account and region (env), ' +
-            'or pass a literal roleArn'
-          : undefined;
-        check(`${what} ${key}`, value, literal);
-      }
-    };
-    check('name', this.name);
-    check('namespace', this.namespace);
-    checkMap('label', this.labels);
-    checkMap('annotation', this.annotations);
-    [...this.imagePullSecrets].sort().forEach(secret => check('image pull secret', secret));
-    checkMap('namespace label', this.namespaceLabels);
-    return errors;
+    const values: Array<[string, string]> = [['name', this.name], ['namespace', this.namespace]];
+    const sorted = (map: Map<string, string>) => [...map.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+    for (const [what, map] of [['label', this.labels], ['annotation', this.annotations]] as const) {
+      for (const [key, value] of sorted(map)) values.push([`the key of ${what} ${key}`, key], [`${what} ${key}`, value]);
+    }
+    for (const secret of [...this.imagePullSecrets].sort()) values.push(['image pull secret', secret]);
+    return deployTimeValueErrors(this, values, (field, value, hint) => {
+      const literal = field === `annotation ${ROLE_ARN_ANNOTATION}`
+        ? `the role ARN must be a literal: ${hint ?? 'pass a literal roleArn, or a role whose name and stack account and region are known'}`
+        : 'use a literal value';
+      return `${this.subject.kind} ${this.subject.path}: ${field} of ${this.namespace}/${this.name} is known only at deploy time ` +
+        `(${value}), expected a literal value in a chart written as YAML; ${literal}; or, to keep the token, deploy the chart ` +
+        'through CloudFormation: call ServiceAccount.allowDeployTimeValues(chart), then cluster.addCdk8sChart(id, chart)';
+    });
   }
 }

@@ -1,9 +1,11 @@
 import { Resource, Token, aws_eks as eks } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
-import { PodIdentityAgentAddonOptions, PodIdentityAgentSupport } from '../cluster/pod-identity-agent';
-import { IWorkloadCluster } from '../cluster/workload-cluster';
+import type { Construct } from 'constructs';
+import { AddonConflictResolution, PodIdentityAgentSupport, type PodIdentityAgentAddonOptions } from '../cluster/pod-identity-agent';
+import { assertPodIdentitySupported } from '../cluster/pod-identity-support';
+import type { IWorkloadCluster } from '../cluster/workload-cluster';
 import { clusterKey, clusterLabel, findRegistered, register } from '../private/app-registry';
-import { assertPodIdentitySupported } from '../private/pod-identity-support';
+import { fail, show, subjectFor, type Subject } from '../private/errors';
+import { assertEnumValue, assertOptionalBoolean } from '../private/names';
 
 /**
  * Properties of a `PodIdentityAgentAddon`.
@@ -47,7 +49,7 @@ export class PodIdentityAgentAddon extends Resource {
    * Throws when the cluster cannot run Pod Identity.
    */
   public static forCluster(cluster: IWorkloadCluster): PodIdentityAgentAddon | undefined {
-    assertPodIdentitySupported(cluster, 'Pod Identity Agent');
+    assertPodIdentitySupported(subjectFor('PodIdentityAgentAddon', cluster, 'PodIdentityAgent'), cluster);
     const agent = cluster.podIdentityAgent;
     if (agent.support !== PodIdentityAgentSupport.ADDON) return undefined;
     return PodIdentityAgentAddon.of(cluster)
@@ -72,18 +74,24 @@ export class PodIdentityAgentAddon extends Resource {
   public readonly addonName: string;
 
   constructor(scope: Construct, id: string, props: PodIdentityAgentAddonProps) {
+    const subject = subjectFor('PodIdentityAgentAddon', scope, id);
+    assertPodIdentitySupported(subject, props.cluster);
+    if (props.addonVersion !== undefined && (typeof props.addonVersion !== 'string' ||
+        (!Token.isUnresolved(props.addonVersion) && !ADDON_VERSION.test(props.addonVersion)))) {
+      fail(subject, `addonVersion is ${show(props.addonVersion)}`, 'an EKS add-on version like "v1.3.4-eksbuild.1"',
+        'list them with aws eks describe-addon-versions --addon-name eks-pod-identity-agent');
+    }
+    if (props.resolveConflicts !== undefined) {
+      assertEnumValue(subject, 'resolveConflicts', props.resolveConflicts, AddonConflictResolution, 'AddonConflictResolution');
+    }
+    assertOptionalBoolean(subject, 'ipv4Only', props.ipv4Only);
+    assertOptionalBoolean(subject, 'preserveOnDelete', props.preserveOnDelete);
+    const configurationValues = renderConfiguration(subject, props);
     super(scope, id);
-    assertPodIdentitySupported(props.cluster, `PodIdentityAgentAddon ${this.node.path}`);
     const existing = register(this, registryKey(props.cluster));
     if (existing) {
-      throw new Error(
-        `PodIdentityAgentAddon ${this.node.path}: cluster "${clusterLabel(props.cluster)}" already has the ` +
-        `${ADDON_NAME} add-on at ${existing.node.path}. An EKS cluster takes the add-on once; ` +
-        'use PodIdentityAgentAddon.forCluster(cluster) to share it.',
-      );
-    }
-    if (props.addonVersion !== undefined && !Token.isUnresolved(props.addonVersion) && !ADDON_VERSION.test(props.addonVersion)) {
-      throw new Error(`Invalid addonVersion ${JSON.stringify(props.addonVersion)}: expected an EKS add-on version like "v1.3.4-eksbuild.1"`);
+      fail(subject, `cluster "${clusterLabel(props.cluster)}" already has the ${ADDON_NAME} add-on at ${existing.node.path}`,
+        'one add-on per EKS cluster', 'use PodIdentityAgentAddon.forCluster(cluster) to share it');
     }
     this.cluster = props.cluster;
 
@@ -91,7 +99,7 @@ export class PodIdentityAgentAddon extends Resource {
       addonName: ADDON_NAME,
       clusterName: props.cluster.clusterName,
       addonVersion: props.addonVersion,
-      configurationValues: renderConfiguration(props),
+      configurationValues,
       resolveConflicts: props.resolveConflicts,
       preserveOnDelete: props.preserveOnDelete,
     });
@@ -104,12 +112,18 @@ function registryKey(cluster: IWorkloadCluster): string {
   return `pod-identity-agent-addon:${clusterKey(cluster)}`;
 }
 
-function renderConfiguration(props: PodIdentityAgentAddonOptions): string | undefined {
+function renderConfiguration(subject: Subject, props: PodIdentityAgentAddonOptions): string | undefined {
   const args: Record<string, string> = { ...props.additionalArgs };
+  for (const [flag, value] of Object.entries(args)) {
+    if (!/^--?[A-Za-z0-9][A-Za-z0-9-]*$/.test(flag)) {
+      fail(subject, `additionalArgs has key ${show(flag)}`, 'agent flags like "-b" or "--metrics-port"');
+    }
+    if (typeof value !== 'string') fail(subject, `additionalArgs ${show(flag)} is ${show(value)}`, 'a string');
+  }
   if (props.ipv4Only) {
     const bind = args['-b'];
     if (bind !== undefined && bind !== IPV4_LINK_LOCAL) {
-      throw new Error(`ipv4Only binds "-b ${IPV4_LINK_LOCAL}", but additionalArgs sets "-b" to ${JSON.stringify(bind)}: set one of them`);
+      fail(subject, `ipv4Only binds "-b ${IPV4_LINK_LOCAL}", but additionalArgs sets "-b" to ${show(bind)}`, 'one of them', 'remove one');
     }
     args['-b'] = IPV4_LINK_LOCAL;
   }

@@ -1,6 +1,6 @@
 import { Stack, Token } from 'aws-cdk-lib';
-import { IConstruct } from 'constructs';
-import { IWorkloadCluster } from '../cluster/workload-cluster';
+import type { IConstruct } from 'constructs';
+import type { IWorkloadCluster } from '../cluster/workload-cluster';
 
 // Things that must exist at most once per app (one agent add-on per cluster, one association per
 // cluster/namespace/service account) are recorded here, keyed by the construct tree's root.

@@ -1,4 +1,4 @@
-import { IWorkloadCluster } from '../cluster/workload-cluster';
+import type { IWorkloadCluster } from '../cluster/workload-cluster';
 
 /**
  * Every service account of one namespace on one cluster. Trusted only through APIs that say so

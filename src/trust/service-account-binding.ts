@@ -1,4 +1,4 @@
-import { IWorkloadCluster } from '../cluster/workload-cluster';
+import type { IWorkloadCluster } from '../cluster/workload-cluster';
 
 /**
  * One Kubernetes service account on one cluster: the unit a trust policy admits.

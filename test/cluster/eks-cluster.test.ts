@@ -1,7 +1,15 @@
-import { App, Stack, aws_eks as eks, aws_eks_v2 as eksv2 } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack, aws_eks as eks, aws_eks_v2 as eksv2 } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { EksCluster, PodIdentityAgent, PodIdentityAgentSupport, WorkloadRole } from '../../src';
-import { ACCOUNT, REGION, newStack } from '../util/fixtures';
+import { ClusterOidcProvider, EksCluster, PodIdentityAgent, PodIdentityAgentSupport, WorkloadRole } from '../../src';
+import { ACCOUNT, REGION, logicalIdsOf, newStack } from '../util/fixtures';
+import { eksIssuer, irsaDecision, providerArnFor } from '../util/irsa-sim';
+
+const ISSUER = eksIssuer('ABCDEF0123456789');
+
+/** Asserts that `fn` throws an Error whose message is exactly `message`. */
+function expectError(fn: () => unknown, message: string): void {
+  expect(fn).toThrow(new Error(message));
+}
 
 describe('EksCluster.fromClusterAttributes', () => {
   test('by name: the ARN is the stack\'s account and region, literal when they are known', () => {
@@ -44,12 +52,23 @@ describe('EksCluster.fromClusterAttributes', () => {
   });
 
   test.each([
-    ['-demo', 'Invalid EKS cluster name "-demo": expected 1 to 100 characters of letters, digits, \'-\' and \'_\', starting with a letter or digit'],
-    ['demo.cluster', 'Invalid EKS cluster name "demo.cluster"'],
-    ['', 'Invalid EKS cluster name ""'],
-    ['x'.repeat(101), `Invalid EKS cluster name "${'x'.repeat(101)}": expected 1 to 100 characters of letters, digits, '-' and '_', starting with a letter or digit; it has 101 characters`],
-  ])('cluster name %p is rejected', (name, message) => {
-    expect(() => EksCluster.fromClusterAttributes(newStack(), 'Bad', { clusterName: name })).toThrow(message);
+    ['-demo', ''],
+    ['demo.cluster', ''],
+    ['', ''],
+    ['x'.repeat(101), ' (it has 101 characters)'],
+  ])('cluster name %p is rejected', (name, note) => {
+    expectError(() => EksCluster.fromClusterAttributes(newStack(), 'Bad', { clusterName: name }),
+      `EksCluster Test/Bad: clusterName ${JSON.stringify(name)} is not an EKS cluster name${note}, expected 1 to 100 characters of ` +
+      'letters, digits, \'-\' and \'_\', starting with a letter or digit');
+  });
+
+  test.each<[unknown, string]>([
+    [42, '42 (number)'],
+    [undefined, 'undefined (undefined)'],
+    [null, 'null (null)'],
+  ])('a clusterName that is not a string (JavaScript), %p, is rejected', (name, shown) => {
+    expectError(() => EksCluster.fromClusterAttributes(newStack(), 'Bad', { clusterName: name as string }),
+      `EksCluster Test/Bad: clusterName is ${shown}, expected a string`);
   });
 
   test('names EKS allows are accepted: letters, digits, - and _ up to 100 characters', () => {
@@ -60,13 +79,139 @@ describe('EksCluster.fromClusterAttributes', () => {
   });
 
   test('an ARN that is not an EKS cluster ARN is rejected', () => {
-    expect(() => EksCluster.fromClusterAttributes(newStack(), 'Bad', { clusterName: 'demo', clusterArn: 'arn:aws:ecs:eu-west-1:111122223333:cluster/demo' }))
-      .toThrow('Invalid EKS cluster ARN "arn:aws:ecs:eu-west-1:111122223333:cluster/demo": expected arn:<partition>:eks:<region>:<account>:cluster/<name>');
+    expectError(() => EksCluster.fromClusterAttributes(newStack(), 'Bad', { clusterName: 'demo', clusterArn: 'arn:aws:ecs:eu-west-1:111122223333:cluster/demo' }),
+      'EksCluster Test/Bad: clusterArn "arn:aws:ecs:eu-west-1:111122223333:cluster/demo" is not an EKS cluster ARN, expected ' +
+      'arn:<partition>:eks:<region>:<account>:cluster/<name>');
   });
 
   test('an ARN naming another cluster is rejected', () => {
-    expect(() => EksCluster.fromClusterAttributes(newStack(), 'Bad', { clusterName: 'demo', clusterArn: 'arn:aws:eks:eu-west-1:111122223333:cluster/prod' }))
-      .toThrow('EKS cluster ARN "arn:aws:eks:eu-west-1:111122223333:cluster/prod" names cluster "prod", but clusterName is "demo"');
+    expectError(() => EksCluster.fromClusterAttributes(newStack(), 'Bad', { clusterName: 'demo', clusterArn: 'arn:aws:eks:eu-west-1:111122223333:cluster/prod' }),
+      'EksCluster Test/Bad: clusterArn "arn:aws:eks:eu-west-1:111122223333:cluster/prod" names cluster "prod", but clusterName is ' +
+      '"demo", expected the ARN of the cluster named clusterName');
+  });
+
+  test('a clusterArn that is not a string (JavaScript) is rejected', () => {
+    expectError(() => EksCluster.fromClusterAttributes(newStack(), 'Bad', { clusterName: 'demo', clusterArn: 5 as unknown as string }),
+      'EksCluster Test/Bad: clusterArn is 5, expected an EKS cluster ARN');
+  });
+
+  test('an ARN whose partition is not its region\'s is rejected', () => {
+    const stack = newStack({ env: { account: ACCOUNT, region: 'cn-north-1' } });
+    expectError(() => EksCluster.fromClusterAttributes(stack, 'Bad', { clusterName: 'demo', clusterArn: 'arn:aws:eks:cn-north-1:111122223333:cluster/demo' }),
+      'EksCluster Test/Bad: clusterArn "arn:aws:eks:cn-north-1:111122223333:cluster/demo" has partition "aws" but region "cn-north-1", ' +
+      'which is in partition "aws-cn", expected an ARN of the form arn:aws-cn:eks:cn-north-1:...');
+  });
+
+  test('an ARN in another partition than the stack\'s is rejected', () => {
+    expectError(() => EksCluster.fromClusterAttributes(newStack(), 'Bad', { clusterName: 'demo', clusterArn: 'arn:aws-cn:eks:cn-north-1:111122223333:cluster/demo' }),
+      'EksCluster Test/Bad: clusterArn "arn:aws-cn:eks:cn-north-1:111122223333:cluster/demo" is in partition "aws-cn", but stack Test ' +
+      'deploys to region "eu-west-1" in partition "aws", expected an ARN in partition "aws"; IAM roles, OIDC providers and EKS clusters ' +
+      'of one identity must share a partition');
+  });
+
+  test.each<[string, unknown, string]>([
+    ['an enum value', 'ADDON', '"ADDON"'],
+    ['a look-alike object', { support: 'ADDON' }, '{"support":"ADDON"}'],
+  ])('a podIdentityAgent that is not a PodIdentityAgent (%s) is rejected', (_, agent, shown) => {
+    expectError(() => EksCluster.fromClusterAttributes(newStack(), 'Bad', { clusterName: 'demo', podIdentityAgent: agent as PodIdentityAgent }),
+      `EksCluster Test/Bad: podIdentityAgent is ${shown}, expected PodIdentityAgent.addon(), PodIdentityAgent.preinstalled() or ` +
+      'PodIdentityAgent.unavailable(reason)');
+  });
+});
+
+describe('EksCluster OIDC issuer and provider', () => {
+  test('an EKS issuer of another region than the cluster\'s is rejected', () => {
+    const issuer = 'https://oidc.eks.us-west-2.amazonaws.com/id/X';
+    expectError(() => EksCluster.fromClusterAttributes(newStack(), 'Bad', { clusterName: 'demo', oidcIssuerUrl: issuer }),
+      `EksCluster Test/Bad: oidcIssuerUrl "${issuer}" is the issuer of an EKS cluster in region us-west-2, but the cluster is in ` +
+      'eu-west-1, expected the cluster\'s own issuer, https://oidc.eks.eu-west-1.<domain>/id/<id>; run aws eks describe-cluster ' +
+      '--region eu-west-1 --name <cluster> --query cluster.identity.oidc.issuer');
+  });
+
+  test('the issuer region is checked against the cluster\'s region, which its ARN gives, not the stack\'s', () => {
+    const stack = newStack();
+    const issuer = 'https://oidc.eks.us-west-2.amazonaws.com/id/X';
+    const cluster = EksCluster.fromClusterAttributes(stack, 'Far', { clusterName: 'far', clusterArn: 'arn:aws:eks:us-west-2:111122223333:cluster/far', oidcIssuerUrl: issuer });
+    expect(cluster.oidcIssuerUrl).toBe(issuer);
+    expectError(() => EksCluster.fromClusterAttributes(stack, 'Bad', { clusterName: 'far', clusterArn: 'arn:aws:eks:us-west-2:111122223333:cluster/far', oidcIssuerUrl: ISSUER }),
+      `EksCluster Test/Bad: oidcIssuerUrl "${ISSUER}" is the issuer of an EKS cluster in region eu-west-1, but the cluster is in ` +
+      'us-west-2, expected the cluster\'s own issuer, https://oidc.eks.us-west-2.<domain>/id/<id>; run aws eks describe-cluster ' +
+      '--region us-west-2 --name <cluster> --query cluster.identity.oidc.issuer');
+  });
+
+  test('an issuer that is not an EKS issuer is not checked for its region', () => {
+    const cluster = EksCluster.fromClusterAttributes(newStack(), 'Demo', { clusterName: 'demo', oidcIssuerUrl: 'https://issuer.example.com/clusters/demo' });
+    expect(cluster.oidcIssuerUrl).toBe('https://issuer.example.com/clusters/demo');
+  });
+
+  test('oidcProviderArn without oidcIssuerUrl gives the issuer, and IRSA uses the provider without creating one', async () => {
+    const stack = newStack();
+    const cluster = EksCluster.fromClusterAttributes(stack, 'Demo', { clusterName: 'demo', oidcProviderArn: providerArnFor(ISSUER) });
+    expect(cluster.oidcIssuerUrl).toBe(ISSUER);
+    expect(cluster.oidcProviderArn).toBe(providerArnFor(ISSUER));
+    new WorkloadRole(stack, 'Role', { irsa: [{ cluster, namespace: 'apps', serviceAccount: 'api' }] });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::IAM::OIDCProvider', 0);
+    const [roleId] = logicalIdsOf(template, 'AWS::IAM::Role');
+    expect(await irsaDecision(template, roleId, { issuer: ISSUER, namespace: 'apps', serviceAccount: 'api' })).toBe('Allowed');
+    expect(await irsaDecision(template, roleId, { issuer: ISSUER, namespace: 'apps', serviceAccount: 'other' })).toBe('Denied');
+  });
+
+  test('the issuer an oidcProviderArn gives is checked like oidcIssuerUrl', () => {
+    const arn = 'arn:aws:iam::111122223333:oidc-provider/issuer.example.com:8443/x';
+    expectError(() => EksCluster.fromClusterAttributes(newStack(), 'Bad', { clusterName: 'demo', oidcProviderArn: arn }),
+      'EksCluster Test/Bad: the issuer of oidcProviderArn "https://issuer.example.com:8443/x" has a port, expected an https:// URL with ' +
+      'a host name and an optional path, without port, user, query, fragment or whitespace, at most 255 characters, like ' +
+      'https://oidc.eks.<region>.amazonaws.com/id/<id>; IAM OIDC providers take no port: serve the issuer on 443 and drop the port');
+  });
+
+  test('an oidcProviderArn known only at deploy time needs oidcIssuerUrl', () => {
+    const stack = newStack();
+    const arn = new CfnParameter(stack, 'ProviderArn').valueAsString;
+    expectError(() => EksCluster.fromClusterAttributes(stack, 'Bad', { clusterName: 'demo', oidcProviderArn: arn }),
+      'EksCluster Test/Bad: oidcProviderArn is known only at deploy time and oidcIssuerUrl is not set, expected oidcIssuerUrl too: IRSA ' +
+      'trust conditions are keyed by the issuer; set oidcIssuerUrl to the cluster\'s issuer');
+    const cluster = EksCluster.fromClusterAttributes(stack, 'Demo', { clusterName: 'demo', oidcProviderArn: arn, oidcIssuerUrl: ISSUER });
+    expect(cluster.oidcIssuerUrl).toBe(ISSUER);
+  });
+
+  test('an oidcProviderArn in another partition than the stack\'s is rejected', () => {
+    const arn = `arn:aws-cn:iam::111122223333:oidc-provider/${ISSUER.replace('https://', '')}`;
+    expectError(() => EksCluster.fromClusterAttributes(newStack(), 'Bad', { clusterName: 'demo', oidcIssuerUrl: ISSUER, oidcProviderArn: arn }),
+      `EksCluster Test/Bad: oidcProviderArn "${arn}" is in partition "aws-cn", but stack Test deploys to region "eu-west-1" in partition ` +
+      '"aws", expected an ARN in partition "aws"; IAM roles, OIDC providers and EKS clusters of one identity must share a partition');
+  });
+});
+
+describe('EksCluster in other partitions', () => {
+  test('China: an aws-cn cluster ARN and a .amazonaws.com.cn issuer in a cn-north-1 stack; IRSA names an aws-cn provider', () => {
+    const stack = newStack({ env: { account: ACCOUNT, region: 'cn-north-1' } });
+    const issuer = 'https://oidc.eks.cn-north-1.amazonaws.com.cn/id/X';
+    const cluster = EksCluster.fromClusterAttributes(stack, 'Demo', {
+      clusterName: 'demo', clusterArn: `arn:aws-cn:eks:cn-north-1:${ACCOUNT}:cluster/demo`, oidcIssuerUrl: issuer,
+    });
+    expect(cluster.env).toMatchObject({ account: ACCOUNT, region: 'cn-north-1' });
+    expect(cluster.oidcIssuerUrl).toBe(issuer);
+    new WorkloadRole(stack, 'Role', { irsa: [{ cluster, namespace: 'apps', serviceAccount: 'api' }] });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::OIDCProvider', { Url: issuer });
+    expect(ClusterOidcProvider.forCluster(cluster).literalProviderArn).toBe(`arn:aws-cn:iam::${ACCOUNT}:oidc-provider/oidc.eks.cn-north-1.amazonaws.com.cn/id/X`);
+  });
+
+  test('GovCloud: an aws-us-gov cluster ARN and issuer in a us-gov-west-1 stack', () => {
+    const stack = newStack({ env: { account: ACCOUNT, region: 'us-gov-west-1' } });
+    const issuer = 'https://oidc.eks.us-gov-west-1.amazonaws.com/id/X';
+    const cluster = EksCluster.fromClusterAttributes(stack, 'Demo', {
+      clusterName: 'demo', clusterArn: `arn:aws-us-gov:eks:us-gov-west-1:${ACCOUNT}:cluster/demo`, oidcIssuerUrl: issuer,
+    });
+    expect(cluster.env).toMatchObject({ account: ACCOUNT, region: 'us-gov-west-1' });
+    new WorkloadRole(stack, 'Role', { irsa: [{ cluster, namespace: 'apps', serviceAccount: 'api' }] });
+    Template.fromStack(stack).resourceCountIs('AWS::IAM::OIDCProvider', 1);
+    expect(ClusterOidcProvider.forCluster(cluster).literalProviderArn).toBe(`arn:aws-us-gov:iam::${ACCOUNT}:oidc-provider/oidc.eks.us-gov-west-1.amazonaws.com/id/X`);
+  });
+
+  test('GovCloud: a default cluster ARN is in aws-us-gov', () => {
+    const stack = newStack({ env: { account: ACCOUNT, region: 'us-gov-east-1' } });
+    expect(EksCluster.fromClusterAttributes(stack, 'Demo', { clusterName: 'demo' }).clusterArn).toBe(`arn:aws-us-gov:eks:us-gov-east-1:${ACCOUNT}:cluster/demo`);
   });
 });
 

@@ -2,6 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import type { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { EXAMPLE_APPS } from '../../examples';
 import { parseYamlDocuments, validateKubernetesObjects } from '../util/kubernetes';
@@ -20,7 +21,7 @@ describe.each(Object.keys(EXAMPLE_APPS))('cdk synth of examples/%s', (name) => {
         env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
       });
       const example = EXAMPLE_APPS[name]();
-      for (const stack of example.app.node.findAll().filter((c): c is import('aws-cdk-lib').Stack => (c as any).templateFile !== undefined)) {
+      for (const stack of example.app.node.findAll().filter((c): c is Stack => (c as any).templateFile !== undefined)) {
         const written = JSON.parse(fs.readFileSync(path.join(outdir, stack.templateFile), 'utf8'));
         expect(written).toEqual(Template.fromStack(stack).toJSON());
       }

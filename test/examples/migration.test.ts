@@ -1,6 +1,6 @@
 import { MIGRATION_PHASES, migrationExample } from '../../examples/migration/app';
-import { ExampleOutput, allObjects, onlyTemplate, resourceTypes, synthesizeExample } from '../util/examples';
-import { Decision } from '../util/iam-simulator';
+import { type ExampleOutput, allObjects, onlyTemplate, resourceTypes, synthesizeExample } from '../util/examples';
+import type { Decision } from '../util/iam-simulator';
 import { irsaDecision } from '../util/irsa-sim';
 import { assertNoUnresolvedTokens, validateKubernetesObjects } from '../util/kubernetes';
 import { assertNagClean } from '../util/nag';

@@ -3,6 +3,11 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AddonConflictResolution, EksCluster, PodIdentityAgent, PodIdentityAgentAddon, WorkloadIdentity } from '../../src';
 import { importCluster, newStack } from '../util/fixtures';
 
+/** Asserts that `fn` throws an Error whose message is exactly `message`. */
+function expectError(fn: () => unknown, message: string): void {
+  expect(fn).toThrow(new Error(message));
+}
+
 describe('PodIdentityAgentAddon', () => {
   test('created once per cluster however many identities ask for it (aws/aws-cdk#32580)', () => {
     const stack = newStack();
@@ -85,29 +90,98 @@ describe('PodIdentityAgentAddon', () => {
     const stack = newStack();
     const cluster = importCluster(stack);
     new PodIdentityAgentAddon(stack, 'First', { cluster });
-    expect(() => new PodIdentityAgentAddon(stack, 'Second', { cluster })).toThrow(
-      'PodIdentityAgentAddon Test/Second: cluster "demo" already has the eks-pod-identity-agent add-on at Test/First. ' +
-      'An EKS cluster takes the add-on once; use PodIdentityAgentAddon.forCluster(cluster) to share it.');
+    expectError(() => new PodIdentityAgentAddon(stack, 'Second', { cluster }),
+      'PodIdentityAgentAddon Test/Second: cluster "demo" already has the eks-pod-identity-agent add-on at Test/First, expected one ' +
+      'add-on per EKS cluster; use PodIdentityAgentAddon.forCluster(cluster) to share it');
   });
 
-  test('a cluster that cannot run the agent is an error', () => {
+  test('a cluster that cannot run the agent is an error, also through forCluster', () => {
     const stack = newStack();
     const cluster = importCluster(stack, 'fargate', { podIdentityAgent: PodIdentityAgent.unavailable('Fargate-only cluster') });
-    expect(() => new PodIdentityAgentAddon(stack, 'Agent', { cluster })).toThrow(
-      'PodIdentityAgentAddon Test/Agent: cluster "fargate" cannot run EKS Pod Identity (Fargate-only cluster). ' +
-      'Use IRSA for this workload, or declare how the agent is provided with podIdentityAgent: PodIdentityAgent.addon() or PodIdentityAgent.preinstalled().');
+    const reason = 'cluster "fargate" cannot run EKS Pod Identity (Fargate-only cluster), expected a cluster whose nodes run the Pod ' +
+      'Identity Agent; use IRSA for this workload, or declare how the agent is provided with podIdentityAgent: PodIdentityAgent.addon() ' +
+      'or PodIdentityAgent.preinstalled()';
+    expectError(() => new PodIdentityAgentAddon(stack, 'Agent', { cluster }), `PodIdentityAgentAddon Test/Agent: ${reason}`);
+    expectError(() => PodIdentityAgentAddon.forCluster(cluster), `PodIdentityAgentAddon Test/Cluster-fargate/PodIdentityAgent: ${reason}`);
+    Template.fromStack(stack).resourceCountIs('AWS::EKS::Addon', 0);
   });
 
-  test.each(['1.3.4', 'v1.3', 'latest'])('add-on version %p is rejected', (version) => {
+  test.each<[string, unknown, string]>([
+    ['without the v', '1.3.4', '"1.3.4"'],
+    ['without the patch and build', 'v1.3', '"v1.3"'],
+    ['a word', 'latest', '"latest"'],
+    ['a number (JavaScript)', 5, '5'],
+  ])('add-on version %s is rejected', (_, version, shown) => {
     const stack = newStack();
-    expect(() => new PodIdentityAgentAddon(stack, 'Agent', { cluster: importCluster(stack), addonVersion: version }))
-      .toThrow(`Invalid addonVersion "${version}": expected an EKS add-on version like "v1.3.4-eksbuild.1"`);
+    expectError(() => new PodIdentityAgentAddon(stack, 'Agent', { cluster: importCluster(stack), addonVersion: version as string }),
+      `PodIdentityAgentAddon Test/Agent: addonVersion is ${shown}, expected an EKS add-on version like "v1.3.4-eksbuild.1"; ` +
+      'list them with aws eks describe-addon-versions --addon-name eks-pod-identity-agent');
+  });
+
+  test.each<[string, unknown, string]>([
+    ['lowercase (JavaScript)', 'overwrite', '"overwrite"'],
+    ['a value EKS does not have', 'REPLACE', '"REPLACE"'],
+    ['a number', 1, '1'],
+  ])('resolveConflicts %s is rejected', (_, value, shown) => {
+    const stack = newStack();
+    expectError(() => new PodIdentityAgentAddon(stack, 'Agent', { cluster: importCluster(stack), resolveConflicts: value as AddonConflictResolution }),
+      `PodIdentityAgentAddon Test/Agent: resolveConflicts is ${shown}, expected one of AddonConflictResolution.NONE, ` +
+      'AddonConflictResolution.OVERWRITE, AddonConflictResolution.PRESERVE');
+  });
+
+  test('a resolveConflicts EKS does not have, given through the cluster\'s podIdentityAgent, fails when the add-on is created', () => {
+    const stack = newStack();
+    const cluster = importCluster(stack, 'demo', { podIdentityAgent: PodIdentityAgent.addon({ resolveConflicts: 'overwrite' as AddonConflictResolution }) });
+    expectError(() => new WorkloadIdentity(stack, 'Id', { cluster, namespace: 'apps', serviceAccount: 'x' }),
+      'PodIdentityAgentAddon Test/Cluster-demo/PodIdentityAgent: resolveConflicts is "overwrite", expected one of ' +
+      'AddonConflictResolution.NONE, AddonConflictResolution.OVERWRITE, AddonConflictResolution.PRESERVE');
+  });
+
+  test.each(Object.values(AddonConflictResolution))('resolveConflicts %p is passed to EKS', (value) => {
+    const stack = newStack();
+    new PodIdentityAgentAddon(stack, 'Agent', { cluster: importCluster(stack), resolveConflicts: value });
+    Template.fromStack(stack).hasResourceProperties('AWS::EKS::Addon', { ResolveConflicts: value });
+  });
+
+  test.each([
+    ['metrics-port'],
+    ['--'],
+    ['-'],
+    ['-b x'],
+    ['--metrics_port'],
+    [''],
+  ])('additionalArgs key %p, which is not a flag, is rejected', (flag) => {
+    const stack = newStack();
+    expectError(() => new PodIdentityAgentAddon(stack, 'Agent', { cluster: importCluster(stack), additionalArgs: { [flag]: '2705' } }),
+      `PodIdentityAgentAddon Test/Agent: additionalArgs has key ${JSON.stringify(flag)}, expected agent flags like "-b" or "--metrics-port"`);
+  });
+
+  test('an additionalArgs value that is not a string is rejected (JavaScript)', () => {
+    const stack = newStack();
+    const additionalArgs = { '--metrics-port': 2705 } as unknown as Record<string, string>;
+    expectError(() => new PodIdentityAgentAddon(stack, 'Agent', { cluster: importCluster(stack), additionalArgs }),
+      'PodIdentityAgentAddon Test/Agent: additionalArgs "--metrics-port" is 2705, expected a string');
+  });
+
+  test.each([['ipv4Only'], ['preserveOnDelete']])('%s given as a string is rejected (JavaScript)', (prop) => {
+    const stack = newStack();
+    expectError(() => new PodIdentityAgentAddon(stack, 'Agent', { cluster: importCluster(stack), [prop]: 'false' }),
+      `PodIdentityAgentAddon Test/Agent: ${prop} is "false" (string), expected true or false`);
   });
 
   test('ipv4Only conflicting with another -b bind address is an error', () => {
     const stack = newStack();
-    expect(() => new PodIdentityAgentAddon(stack, 'Agent', { cluster: importCluster(stack), ipv4Only: true, additionalArgs: { '-b': '0.0.0.0' } }))
-      .toThrow('ipv4Only binds "-b 169.254.170.23", but additionalArgs sets "-b" to "0.0.0.0": set one of them');
+    expectError(() => new PodIdentityAgentAddon(stack, 'Agent', { cluster: importCluster(stack), ipv4Only: true, additionalArgs: { '-b': '0.0.0.0' } }),
+      'PodIdentityAgentAddon Test/Agent: ipv4Only binds "-b 169.254.170.23", but additionalArgs sets "-b" to "0.0.0.0", expected one ' +
+      'of them; remove one');
+  });
+
+  test('ipv4Only with additionalArgs binding the same address is one bind', () => {
+    const stack = newStack();
+    new PodIdentityAgentAddon(stack, 'Agent', { cluster: importCluster(stack), ipv4Only: true, additionalArgs: { '-b': '169.254.170.23' } });
+    Template.fromStack(stack).hasResourceProperties('AWS::EKS::Addon', {
+      ConfigurationValues: JSON.stringify({ agent: { additionalArgs: { '-b': '169.254.170.23' } } }),
+    });
   });
 
   test('the add-on lives in the cluster\'s stack', () => {

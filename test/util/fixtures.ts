@@ -1,6 +1,6 @@
-import { App, Stack, StackProps } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { IWorkloadCluster, EksCluster, EksClusterAttributes } from '../../src';
+import { App, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { type IWorkloadCluster, EksCluster, type EksClusterAttributes } from '../../src';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'eu-west-1';

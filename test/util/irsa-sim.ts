@@ -1,6 +1,6 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { ACCOUNT, REGION } from './fixtures';
-import { Decision, simulateAssumeRole, trustPolicyOf } from './iam-simulator';
+import { type Decision, simulateAssumeRole, trustPolicyOf } from './iam-simulator';
 
 /** The issuer URL of a fixture EKS cluster, by the id EKS would give it. */
 export function eksIssuer(id: string, region = REGION): string {

@@ -4,7 +4,7 @@
  * unresolved CDK tokens, cdk8s chart synthesis and YAML parsing.
  */
 import { createRequire } from 'node:module';
-import { Chart, Testing } from 'cdk8s';
+import { type Chart, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 
 /** A Kubernetes object as it appears in a manifest. */

@@ -1,6 +1,6 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { ACCOUNT, REGION } from './fixtures';
-import { Decision, simulateAssumeRole, trustPolicyOf } from './iam-simulator';
+import { type Decision, simulateAssumeRole, trustPolicyOf } from './iam-simulator';
 import { createdProviders } from './irsa-sim';
 
 /** What EKS Pod Identity sends to STS for one pod, and what a test may vary. */

@@ -1,6 +1,6 @@
-import { clusterKey } from './app-registry';
 import { uniqueBindings } from './bindings';
-import { ServiceAccountBinding } from '../trust/service-account-binding';
+import type { ServiceAccountBinding } from './service-account-binding';
+import { clusterKey } from '../private/app-registry';
 
 /**
  * A set of bindings that is exactly clusters × namespaces × service accounts, so one IAM statement with

@@ -1,11 +1,12 @@
 import { Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
-import { issuerHostPath } from './oidc-issuer';
-import { IWorkloadCluster } from '../cluster/workload-cluster';
-import { ClusterOidcProvider } from '../oidc/cluster-oidc-provider';
+import type { IConstruct } from 'constructs';
+import type { IWorkloadCluster } from '../cluster/workload-cluster';
+import type { ClusterOidcProvider } from '../oidc/cluster-oidc-provider';
+import { issuerHostPath } from '../oidc/issuer-url';
 
-// FACTS.md, "IRSA": the action and the subject format (the default audience is shared with the annotations).
+// FACTS.md, "IRSA": the action, the subject format and the default audience.
 export const IRSA_ACTION = 'sts:AssumeRoleWithWebIdentity';
-export { DEFAULT_AUDIENCE } from './irsa-annotations';
+export const DEFAULT_AUDIENCE = 'sts.amazonaws.com';
 
 /** `system:serviceaccount:<namespace>:<name>`, the `sub` of a projected service account token. */
 export function serviceAccountSubject(namespace: string, serviceAccount: string): string {
@@ -34,14 +35,15 @@ export function needsDeployTimeKeys(entries: readonly IrsaEntry[]): boolean {
 /**
  * Statements trusting exactly the entries: per (issuer, audience), one statement for the service accounts
  * (`StringEquals` on `<issuer>:sub`, a list) and one for whole namespaces (`StringLike` `system:serviceaccount:<ns>:*`).
- * A service account in a namespace that is trusted whole is not listed again.
+ * A service account in a namespace that is trusted whole is not listed again. `consumer` is the role, whose stack
+ * decides how the provider is referenced (see `ClusterOidcProvider.providerArnFor`).
  */
-export function irsaStatements(entries: readonly IrsaEntry[]): iam.PolicyStatement[] {
+export function irsaStatements(consumer: IConstruct, entries: readonly IrsaEntry[]): iam.PolicyStatement[] {
   const groups = new Map<string, { provider: ClusterOidcProvider; audience: string; subjects: string[]; namespaces: string[] }>();
   for (const e of entries) {
     const provider = e.provider;
     const issuer = Token.isUnresolved(provider.issuerUrl) ? JSON.stringify(Stack.of(provider).resolve(provider.issuerUrl)) : provider.issuerUrl;
-    const key = JSON.stringify([issuer, e.audience]);
+    const key = JSON.stringify([issuer, provider.account, e.audience]);
     const group = groups.get(key) ?? { provider, audience: e.audience, subjects: [], namespaces: [] };
     groups.set(key, group);
     const list = e.serviceAccount === undefined ? group.namespaces : group.subjects;
@@ -52,9 +54,10 @@ export function irsaStatements(entries: readonly IrsaEntry[]): iam.PolicyStateme
   const statements: iam.PolicyStatement[] = [];
   for (const { provider, audience, subjects, namespaces } of groups.values()) {
     const prefix = issuerHostPath(provider.issuerUrl);
+    const principal = new iam.FederatedPrincipal(provider.providerArnFor(consumer));
     const statement = (conditions: Record<string, Record<string, string | string[]>>) => new iam.PolicyStatement({
       actions: [IRSA_ACTION],
-      principals: [new iam.FederatedPrincipal(provider.provider.oidcProviderArn)],
+      principals: [principal],
       conditions,
     });
     const wildcards = namespaces.map(ns => serviceAccountSubject(ns, '*'));
