@@ -111,6 +111,29 @@ function irsaFigures(): void {
   };
   console.log(`  trust size (one EKS issuer, SA "service-account-<i>" in "team-<i>"): ${[1, 2, 10].map(n => `${n}: ${size(n)}`).join(', ')};` +
     ` most within 2,048: ${most(2048)}, within 4,096: ${most(4096)}`);
+
+  // With a provider created in the same stack the template holds a Ref; the size check counts the provider's real ARN,
+  // so the most service accounts it accepts must deploy within the limit.
+  const providerArn = `arn:aws:iam::${env.account}:oidc-provider/${ISSUER.slice(8)}`;
+  const accepted = (n: number, limit: number): number | undefined => {
+    const stack = new Stack(new App(), 'Bench', { env });
+    const cluster = EksCluster.fromClusterAttributes(stack, 'Demo', { clusterName: 'demo', oidcIssuerUrl: ISSUER });
+    const irsa = Array.from({ length: n }, (_, i) => ({ cluster, namespace: `team-${i}`, serviceAccount: `service-account-${i}` }));
+    new WorkloadRole(stack, 'Role', { irsa, maxTrustPolicySize: limit });
+    try {
+      const roles = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role')) as any[];
+      const doc = roles[0].Properties.AssumeRolePolicyDocument;
+      return JSON.stringify(doc).replace(/\{"Ref":"DemoOidcProvider[0-9A-F]+"\}/, JSON.stringify(providerArn)).length;
+    } catch {
+      return undefined;
+    }
+  };
+  for (const limit of [2048, 4096]) {
+    let n = 1;
+    while (accepted(n + 1, limit) !== undefined) n++;
+    console.log(`  created provider (ARN ${providerArn.length} characters): the check accepts ${n} service accounts within ${limit}; ` +
+      `deployed size ${accepted(n, limit)} characters`);
+  }
 }
 
 resourcesPerIdentity();

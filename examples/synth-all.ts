@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { EXAMPLES } from './index';
+import { synthQuickStart } from './quick-start-synth';
 
 const root = path.resolve(__dirname, '..', 'examples-out');
 for (const [name, build] of Object.entries(EXAMPLES)) {
@@ -17,3 +18,8 @@ for (const [name, build] of Object.entries(EXAMPLES)) {
     }
   }
 }
+
+// The quick-start app imports the library by its package name: it runs through the real CDK CLI, as a user runs it.
+const quickStart = synthQuickStart(path.join(root, 'quick-start'));
+console.log('quick-start:');
+for (const file of [...quickStart.templates, ...quickStart.yaml]) console.log(`  ${path.relative(process.cwd(), file)}`);
