@@ -1,6 +1,7 @@
 import { App, Stack, aws_eks as eks } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { EksCluster, WorkloadRole, type IWorkloadCluster, type ServiceAccountBinding } from '../src';
+import { expectError, synthErrors } from './util/errors';
 import { ACCOUNT, newStack } from './util/fixtures';
 import { resolveIntrinsics } from './util/iam-simulator';
 import { createdProviders, eksIssuer, irsaDecision, providerArnFor } from './util/irsa-sim';
@@ -17,25 +18,6 @@ function clusters(stack: Stack): { one: IWorkloadCluster; two: IWorkloadCluster 
 
 function trustStatements(template: Template): any[] {
   return (Object.values(template.findResources('AWS::IAM::Role'))[0] as any).Properties.AssumeRolePolicyDocument.Statement;
-}
-
-/** Asserts that `fn` throws an Error whose message is exactly `message`. */
-function expectError(fn: () => unknown, message: string): void {
-  expect(fn).toThrow(new Error(message));
-}
-
-/** The validation errors synthesizing `stack` fails with, each `[<construct path>] <message>`; fails the test when it synthesizes. */
-function synthErrors(stack: Stack): string[] {
-  let message: string | undefined;
-  try {
-    Template.fromStack(stack);
-  } catch (e) {
-    message = (e as Error).message;
-  }
-  expect(message).toBeDefined();
-  const [header, ...lines] = message!.split('\n');
-  expect(header).toBe('Validation failed with the following errors:');
-  return lines.map(line => line.trim());
 }
 
 /**

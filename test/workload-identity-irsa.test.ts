@@ -6,6 +6,7 @@ import {
   ClusterScope, EksCluster, IdentityMechanism, WorkloadIdentity, WorkloadRole, k8s,
   type IWorkloadCluster, type WorkloadIdentityProps, type WorkloadRoleProps,
 } from '../src';
+import { expectError, validationErrors } from './util/errors';
 import { ACCOUNT, REGION, newStack, podIdentityTags } from './util/fixtures';
 import { resolveIntrinsics, simulateAssumeRole } from './util/iam-simulator';
 import { createdProviders, eksIssuer, irsaDecision, providerArnFor } from './util/irsa-sim';
@@ -23,25 +24,6 @@ function demo(stack: Stack): IWorkloadCluster {
 
 function types(stack: Stack): string[] {
   return Object.values((Template.fromStack(stack).toJSON().Resources ?? {}) as Record<string, { Type: string }>).map(r => r.Type).sort();
-}
-
-/** Asserts that `fn` throws an Error whose message is exactly `message`. */
-function expectError(fn: () => unknown, message: string): void {
-  expect(fn).toThrow(new Error(message));
-}
-
-/** The lines of the validation error `fn` throws (CDK or cdk8s), each `[<construct path>] <message>`; fails when it does not throw. */
-function validationErrors(fn: () => unknown): string[] {
-  let message: string | undefined;
-  try {
-    fn();
-  } catch (e) {
-    message = (e as Error).message;
-  }
-  expect(message).toBeDefined();
-  const [header, ...lines] = message!.split('\n');
-  expect(header).toBe('Validation failed with the following errors:');
-  return lines.map(line => line.trim());
 }
 
 /** The message of a ServiceAccount `saPath` for `namespace/name` whose role ARN is the token `token`, for the reason `why`. */

@@ -3,6 +3,7 @@ import { CfnParameter, type CfnResource, Names, type Stack, aws_s3 as s3 } from 
 import { Template } from 'aws-cdk-lib/assertions';
 import { Testing } from 'cdk8s';
 import { EksCluster, IdentityMechanism, WorkloadIdentity, WorkloadRole, type IWorkloadCluster, type ServiceAccountBinding } from '../src';
+import { expectError } from './util/errors';
 import { ACCOUNT, clusterArn, logicalIdsOf, newStack, podIdentityTags } from './util/fixtures';
 import { createdProviders, eksIssuer, irsaDecision, providerArnFor } from './util/irsa-sim';
 import { synthChartObjects } from './util/kubernetes';
@@ -21,11 +22,6 @@ function setup(tuples: Tuple[] = []) {
   };
   const bindings: ServiceAccountBinding[] = tuples.map(([c, namespace, serviceAccount]) => ({ cluster: clusters[c], namespace, serviceAccount }));
   return { stack, clusters, bindings };
-}
-
-/** Asserts that `fn` throws an Error whose message is exactly `message`. */
-function expectError(fn: () => unknown, message: string): void {
-  expect(fn).toThrow(new Error(message));
 }
 
 /** Every (cluster, namespace, service account) drawn from the values `tuples` use, with whether it is one of them. */

@@ -2,31 +2,13 @@ import { CfnParameter, type Stack, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Testing } from 'cdk8s';
 import { ClusterScope, IdentityMechanism, PodIdentityAgent, WorkloadIdentity, WorkloadRole } from '../src';
+import { expectError, synthErrors } from './util/errors';
 import { ACCOUNT, clusterArn, importCluster, logicalIdsOf, newStack, podIdentityTags } from './util/fixtures';
 import { synthChartObjects } from './util/kubernetes';
 import { podIdentityDecision } from './util/pod-identity-sim';
 
 function resourceTypes(stack: Stack): string[] {
   return Object.values((Template.fromStack(stack).toJSON().Resources ?? {}) as Record<string, { Type: string }>).map(r => r.Type).sort();
-}
-
-/** Asserts that `fn` throws an Error whose message is exactly `message`. */
-function expectError(fn: () => unknown, message: string): void {
-  expect(fn).toThrow(new Error(message));
-}
-
-/** The validation errors synthesizing `stack` fails with, each `[<construct path>] <message>`; fails the test when it synthesizes. */
-function synthErrors(stack: Stack): string[] {
-  let message: string | undefined;
-  try {
-    Template.fromStack(stack);
-  } catch (e) {
-    message = (e as Error).message;
-  }
-  expect(message).toBeDefined();
-  const [header, ...lines] = message!.split('\n');
-  expect(header).toBe('Validation failed with the following errors:');
-  return lines.map(line => line.trim());
 }
 
 describe('WorkloadIdentity (Pod Identity)', () => {

@@ -2,6 +2,7 @@ import { App, Stack, aws_eks as eks, aws_iam as iam } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { ClusterScope, EksCluster, WorkloadRole, type ServiceAccountBinding } from '../src';
+import { expectError, synthErrors } from './util/errors';
 import { ACCOUNT, REGION, clusterArn, importCluster, logicalIdsOf, newStack, podIdentityTags } from './util/fixtures';
 import { resolveIntrinsics } from './util/iam-simulator';
 import { podIdentityDecision } from './util/pod-identity-sim';
@@ -23,25 +24,6 @@ function roleWith(bindings: Tuple[], props: { clusterScope?: ClusterScope; maxTr
 function statements(stack: Stack): any[] {
   const roles = Template.fromStack(stack).findResources('AWS::IAM::Role');
   return (Object.values(roles)[0] as any).Properties.AssumeRolePolicyDocument.Statement;
-}
-
-/** Asserts that `fn` throws an Error whose message is exactly `message`. */
-function expectError(fn: () => unknown, message: string): void {
-  expect(fn).toThrow(new Error(message));
-}
-
-/** The validation errors synthesizing `stack` fails with, each `[<construct path>] <message>`; fails the test when it synthesizes. */
-function synthErrors(stack: Stack): string[] {
-  let message: string | undefined;
-  try {
-    Template.fromStack(stack);
-  } catch (e) {
-    message = (e as Error).message;
-  }
-  expect(message).toBeDefined();
-  const [header, ...lines] = message!.split('\n');
-  expect(header).toBe('Validation failed with the following errors:');
-  return lines.map(line => line.trim());
 }
 
 /** `items` as the library lists them in messages: the first ten, then how many more. */

@@ -1,15 +1,11 @@
 import { App, CfnParameter, Stack, aws_eks as eks, aws_eks_v2 as eksv2 } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ClusterOidcProvider, EksCluster, PodIdentityAgent, PodIdentityAgentSupport, WorkloadRole } from '../../src';
+import { expectError } from '../util/errors';
 import { ACCOUNT, REGION, logicalIdsOf, newStack } from '../util/fixtures';
 import { eksIssuer, irsaDecision, providerArnFor } from '../util/irsa-sim';
 
 const ISSUER = eksIssuer('ABCDEF0123456789');
-
-/** Asserts that `fn` throws an Error whose message is exactly `message`. */
-function expectError(fn: () => unknown, message: string): void {
-  expect(fn).toThrow(new Error(message));
-}
 
 describe('EksCluster.fromClusterAttributes', () => {
   test('by name: the ARN is the stack\'s account and region, literal when they are known', () => {

@@ -6,12 +6,8 @@ import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Namespace, ServiceAccount, type ServiceAccountOptions } from '../../src/k8s';
+import { expectError } from '../util/errors';
 import { parseYamlDocuments, synthChartObjects, validateKubernetesObjects } from '../util/kubernetes';
-
-/** Asserts that `fn` throws an Error whose message is exactly `message`. */
-function expectError(fn: () => unknown, message: string): void {
-  expect(fn).toThrow(new Error(message));
-}
 
 /** A ServiceAccount `name` in `namespace` that asks for the namespace's Namespace object. */
 function serviceAccount(chart: Construct, id: string, namespace: string, name: string, options: ServiceAccountOptions = {}): ServiceAccount {

@@ -8,6 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import { EksCluster, IdentityMechanism, WorkloadIdentity } from '../../src';
 import { ServiceAccount, type ServiceAccountProps } from '../../src/k8s';
+import { expectError, validationErrors } from '../util/errors';
 import { resolveIntrinsics } from '../util/intrinsics';
 import { eksIssuer } from '../util/irsa-sim';
 import { synthChartObjects, validateKubernetesObjects } from '../util/kubernetes';
@@ -21,31 +22,12 @@ function make(props: Partial<ServiceAccountProps> = {}, chart: Chart = Testing.c
   return { chart, sa };
 }
 
-/** Asserts that `fn` throws an Error whose message is exactly `message`. */
-function expectError(fn: () => unknown, message: string): void {
-  expect(fn).toThrow(new Error(message));
-}
-
 /** Synthesizes the chart (validating every object) and returns the annotations of its only ServiceAccount. */
 function annotationsOf(chart: Chart): Record<string, string> | undefined {
   const objects = synthChartObjects(chart);
   expect(objects).toHaveLength(1);
   expect(objects[0].kind).toBe('ServiceAccount');
   return objects[0].metadata.annotations;
-}
-
-/** The lines of the cdk8s validation error `fn` throws, each `[<construct path>] <message>`. */
-function validationErrors(fn: () => unknown): string[] {
-  let message: string | undefined;
-  try {
-    fn();
-  } catch (e) {
-    message = (e as Error).message;
-  }
-  expect(message).toBeDefined();
-  const [header, ...lines] = message!.split('\n');
-  expect(header).toBe('Validation failed with the following errors:');
-  return lines.map(line => line.trim());
 }
 
 /** A stack with a CloudFormation parameter whose value (a CDK token) stands in for a role ARN known at deploy time. */

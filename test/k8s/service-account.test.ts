@@ -2,6 +2,7 @@ import { Lazy as CdkLazy } from 'aws-cdk-lib';
 import { type Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Namespace, ServiceAccount, type ServiceAccountProps } from '../../src/k8s';
+import { expectError } from '../util/errors';
 import { synthChartObjects } from '../util/kubernetes';
 
 /** Synthesizes the chart, validates every object against the Kubernetes schemas and checks for tokens. */
@@ -11,11 +12,6 @@ function make(props: Partial<ServiceAccountProps> = {}): { chart: Chart; sa: Ser
   const chart = Testing.chart();
   const sa = new ServiceAccount(chart, 'SA', { name: 'metrics-server', namespace: 'kube-system', ...props });
   return { chart, sa };
-}
-
-/** Asserts that `fn` throws an Error whose message is exactly `message`. */
-function expectError(fn: () => unknown, message: string): void {
-  expect(fn).toThrow(new Error(message));
 }
 
 // The subject of every message about the ServiceAccount `make()` creates: its kind and its cdk8s construct path.

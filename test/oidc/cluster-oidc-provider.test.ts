@@ -1,15 +1,11 @@
 import { App, CfnParameter, Stack, aws_eks_v2 as eksv2 } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ClusterOidcProvider, EksCluster, WorkloadIdentity, WorkloadRole, IdentityMechanism, type IWorkloadCluster } from '../../src';
+import { expectError } from '../util/errors';
 import { ACCOUNT, REGION, logicalIdsOf, newStack } from '../util/fixtures';
 import { eksIssuer, irsaDecision, providerArnFor } from '../util/irsa-sim';
 
 const ISSUER = eksIssuer('ABCDEF0123456789');
-
-/** Asserts that `fn` throws an Error whose message is exactly `message`. */
-function expectError(fn: () => unknown, message: string): void {
-  expect(fn).toThrow(new Error(message));
-}
 
 describe('ClusterOidcProvider', () => {
   test('created once per issuer in an app however many identities, imports and stacks need it', () => {

@@ -1,12 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AddonConflictResolution, EksCluster, PodIdentityAgent, PodIdentityAgentAddon, WorkloadIdentity } from '../../src';
+import { expectError } from '../util/errors';
 import { importCluster, newStack } from '../util/fixtures';
-
-/** Asserts that `fn` throws an Error whose message is exactly `message`. */
-function expectError(fn: () => unknown, message: string): void {
-  expect(fn).toThrow(new Error(message));
-}
 
 describe('PodIdentityAgentAddon', () => {
   test('created once per cluster however many identities ask for it (aws/aws-cdk#32580)', () => {

@@ -1,6 +1,7 @@
 import { App, CfnParameter, Stack, Tags, aws_iam as iam } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { PodIdentityAgent, PodIdentityAssociation, WorkloadRole } from '../../src';
+import { expectError, synthErrors } from '../util/errors';
 import { ACCOUNT, REGION, importCluster, logicalIdsOf, newStack, podIdentityTags } from '../util/fixtures';
 import { resolveIntrinsics, simulateAssumeRole, trustPolicyOf } from '../util/iam-simulator';
 import { podIdentityDecision } from '../util/pod-identity-sim';
@@ -10,25 +11,6 @@ const UNMANAGED_TRUST = 'cdk-workload-identity:unmanagedTrust';
 const EXTERNAL_ID = `${REGION}/${ACCOUNT}/demo/catalog/catalog-api`;
 const TAG_RULE = 'keys of 1 to 128 and values of at most 256 characters: letters, digits, spaces and + - = . _ : / @, ' +
   'neither starting with aws: (reserved for AWS)';
-
-/** Asserts that `fn` throws an Error whose message is exactly `message`. */
-function expectError(fn: () => unknown, message: string): void {
-  expect(fn).toThrow(new Error(message));
-}
-
-/** The validation errors synthesizing `stack` fails with, each `[<construct path>] <message>`; fails the test when it synthesizes. */
-function synthErrors(stack: Stack): string[] {
-  let message: string | undefined;
-  try {
-    Template.fromStack(stack);
-  } catch (e) {
-    message = (e as Error).message;
-  }
-  expect(message).toBeDefined();
-  const [header, ...lines] = message!.split('\n');
-  expect(header).toBe('Validation failed with the following errors:');
-  return lines.map(line => line.trim());
-}
 
 /** A session policy allowing s3:GetObject on `resources`. */
 function s3Policy(...resources: string[]): iam.PolicyDocument {
