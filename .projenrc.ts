@@ -25,6 +25,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   devDeps: [
     // Independent checks used by the tests (never shipped).
     'kubernetes-models@4.5.1', // Kubernetes OpenAPI schemas; 4.x is CommonJS (5.x is ESM-only, same 1.27.1 schemas)
+    '@kubernetes-models/cert-manager@4.4.4', // cert-manager's schemas, CommonJS like kubernetes-models 4.x
+    'jose@^5.9.5', // a standard OIDC relying party, to verify tokens against the hosted discovery documents (5.x is CommonJS)
     '@cloud-copilot/iam-simulate@0.1.173', // IAM policy simulator (AGPL-3.0: dev only)
     'cdk-nag@2.38.2', // 3.x needs aws-cdk-lib > 2.257 (TOOLCHAIN.md)
     'yaml@^2.9.0',
@@ -99,6 +101,17 @@ project.addTask('examples', {
 project.addTask('bench', {
   description: 'Print resource counts and synthesis figures for the examples',
   exec: 'ts-node --project benchmarks/tsconfig.json benchmarks/run.ts',
+});
+
+// cert-manager types for the pod identity webhook's certificates, generated from the reduced CRD file kept in the repo
+// (src/k8s/imports/cert-manager-crds.yaml). The generated file is committed; eslint --fix then puts it in this
+// repository's style, so that the eslint task leaves it as generated.
+const importCertManager = project.addTask('import:cert-manager', {
+  description: 'Regenerate src/k8s/imports/cert-manager.io.ts from src/k8s/imports/cert-manager-crds.yaml (cdk8s import)',
+  exec: 'npx --yes cdk8s-cli@2.207.60 import src/k8s/imports/cert-manager-crds.yaml --output src/k8s/imports --language typescript --no-check-upgrade',
+});
+importCertManager.exec('eslint --ext .ts --fix src/k8s/imports/cert-manager.io.ts', {
+  env: { ESLINT_USE_FLAT_CONFIG: 'false', NODE_NO_WARNINGS: '1' },
 });
 
 project.eslint?.addLintPattern('examples');

@@ -108,9 +108,9 @@ export interface WorkloadIdentityProps extends PodIdentityAssociationOptions {
 
   /**
    * IRSA: the audience of the pod's token, trusted by the role, listed by the IAM OIDC provider, and annotated on
-   * the ServiceAccount (`eks.amazonaws.com/audience`) when it is not the default.
+   * the ServiceAccount (`eks.amazonaws.com/audience`) when it is not the one the cluster's webhook injects.
    *
-   * @default sts.amazonaws.com
+   * @default - the cluster's `defaultAudience` (`sts.amazonaws.com` on EKS)
    */
   readonly audience?: string;
 
@@ -194,8 +194,8 @@ export class WorkloadIdentity extends Construct implements iam.IGrantable {
     });
 
     if (irsa) {
-      const audience = props.audience ?? DEFAULT_AUDIENCE;
       for (const binding of bindings) {
+        const audience = props.audience ?? binding.cluster.defaultAudience ?? DEFAULT_AUDIENCE;
         if (WorkloadRole.isWorkloadRole(this.role)) {
           this.role.addIrsaTrust(binding, { audience });
         } else {
@@ -252,6 +252,7 @@ export class WorkloadIdentity extends Construct implements iam.IGrantable {
         ...(irsa ? {
           roleArn: roleArn!.arn,
           audience: props.audience,
+          webhookAudience: binding.cluster.defaultAudience,
           stsRegionalEndpoints: props.stsRegionalEndpoints,
           tokenExpiration: props.tokenExpiration,
         } : {}),

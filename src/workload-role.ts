@@ -41,7 +41,7 @@ export interface IrsaTrustOptions {
   /**
    * The audience (`aud`) of the service account tokens, which the IAM OIDC provider lists as a client id.
    *
-   * @default sts.amazonaws.com
+   * @default - the cluster's `defaultAudience` (`sts.amazonaws.com` on EKS)
    */
   readonly audience?: string;
 }
@@ -266,7 +266,8 @@ export class WorkloadRole extends iam.Role {
    */
   public addIrsaTrust(binding: ServiceAccountBinding, options: IrsaTrustOptions = {}): void {
     validateBinding(this.subject, binding);
-    this.addIrsaEntry(binding.cluster, binding.namespace, binding.serviceAccount, options.audience ?? DEFAULT_AUDIENCE);
+    const audience = options.audience ?? binding.cluster.defaultAudience ?? DEFAULT_AUDIENCE;
+    this.addIrsaEntry(binding.cluster, binding.namespace, binding.serviceAccount, audience);
   }
 
   /**
@@ -276,7 +277,7 @@ export class WorkloadRole extends iam.Role {
    */
   public addIrsaNamespaceTrust(binding: NamespaceBinding, options: IrsaTrustOptions = {}): void {
     assertDns1123Label(this.subject, 'namespace', binding.namespace);
-    this.addIrsaEntry(binding.cluster, binding.namespace, undefined, options.audience ?? DEFAULT_AUDIENCE);
+    this.addIrsaEntry(binding.cluster, binding.namespace, undefined, options.audience ?? binding.cluster.defaultAudience ?? DEFAULT_AUDIENCE);
     Annotations.of(this).addInfo(`IRSA trust for every service account in namespace ${binding.namespace} of cluster ` +
       `"${clusterLabel(binding.cluster)}"`);
   }

@@ -32,6 +32,14 @@ export interface IWorkloadCluster extends IResource {
   readonly oidcIssuerUrl?: string;
 
   /**
+   * The audience (`aud`) the cluster's service account tokens for AWS carry unless an identity says otherwise: the
+   * client id of its IAM OIDC provider and the `--token-audience` of its pod identity webhook.
+   *
+   * @default sts.amazonaws.com (what EKS's webhook injects)
+   */
+  readonly defaultAudience?: string;
+
+  /**
    * The ARN of an existing IAM OIDC provider for the issuer.
    *
    * @default - IRSA creates the provider (`AWS::IAM::OIDCProvider`), once per issuer in the app

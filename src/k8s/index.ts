@@ -1,2 +1,3 @@
 export * from './namespace';
 export * from './service-account';
+export * from './webhook/pod-identity-webhook';

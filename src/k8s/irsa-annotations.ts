@@ -55,6 +55,7 @@ const WEBHOOK_ROLE_ARN = /^arn:aws[a-z0-9-]*:iam::\d{12}:role\/[\w-\/.@+=,]+$/;
 export interface IrsaSettings {
   readonly roleArn?: string;
   readonly audience?: string;
+  readonly webhookAudience?: string;
   readonly stsRegionalEndpoints?: boolean;
   readonly tokenExpiration?: Duration;
 }
@@ -72,6 +73,9 @@ export interface IrsaAnnotation {
  */
 export function irsaAnnotations(subject: Subject, settings: IrsaSettings): IrsaAnnotation[] {
 
+  if (settings.webhookAudience !== undefined && (typeof settings.webhookAudience !== 'string' || settings.webhookAudience === '')) {
+    fail(subject, `webhookAudience is ${show(settings.webhookAudience)}`, 'the --token-audience of the cluster\'s pod identity webhook');
+  }
   if (settings.roleArn === undefined) {
     const given = (['audience', 'stsRegionalEndpoints', 'tokenExpiration'] as const).filter(p => settings[p] !== undefined);
     if (given.length > 0) {
@@ -97,7 +101,7 @@ export function irsaAnnotations(subject: Subject, settings: IrsaSettings): IrsaA
       fail(subject, `audience is ${show(settings.audience)}`, 'the client id of the IAM OIDC provider (1 to 255 characters without ' +
         `whitespace: ${DEFAULT_AUDIENCE}, the default, or for example awssts on a self-managed cluster)`, 'or leave audience unset');
     }
-    if (settings.audience !== DEFAULT_AUDIENCE) result.push({ key: AUDIENCE_ANNOTATION, value: settings.audience });
+    if (settings.audience !== (settings.webhookAudience ?? DEFAULT_AUDIENCE)) result.push({ key: AUDIENCE_ANNOTATION, value: settings.audience });
   }
 
   assertOptionalBoolean(subject, 'stsRegionalEndpoints', settings.stsRegionalEndpoints);

@@ -1,4 +1,4 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, type IConstruct } from 'constructs';
 import { assertLabelValue, assertQualifiedName } from './metadata-names';
@@ -75,6 +75,8 @@ export class Namespace extends Construct {
     registry.set(chart, inChart);
 
     this.apiObject = new k8s.KubeNamespace(this, 'Resource', { metadata: { name: props.name } });
+    // A Namespace is cluster-wide: a chart's default namespace (ChartProps.namespace) must not be written into it.
+    if (chart.namespace !== undefined) this.apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     for (const [key, value] of Object.entries(props.labels ?? {})) this.addLabel(key, value);
     // The Namespace comes before every object of the chart that lives in it, whoever created them and in whatever
     // order: cdk8s orders a chart's objects by their dependencies after validating it, so they are added here.

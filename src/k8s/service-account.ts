@@ -90,12 +90,20 @@ export interface ServiceAccountProps extends ServiceAccountOptions {
 
   /**
    * The audience of the projected IRSA token (annotation `eks.amazonaws.com/audience`): the client id of the
-   * cluster's IAM OIDC provider. The annotation is written only when it differs from `sts.amazonaws.com`.
-   * Only allowed together with `roleArn`.
+   * cluster's IAM OIDC provider. The annotation is written only when it differs from `webhookAudience`, the audience the
+   * pod identity webhook injects anyway. Only allowed together with `roleArn`.
    *
-   * @default 'sts.amazonaws.com'
+   * @default - `webhookAudience`
    */
   readonly audience?: string;
+
+  /**
+   * The audience the cluster's pod identity webhook puts into tokens when a ServiceAccount does not say (its
+   * `--token-audience`): `sts.amazonaws.com` on EKS; on a self-managed cluster, its webhook's setting.
+   *
+   * @default sts.amazonaws.com
+   */
+  readonly webhookAudience?: string;
 
   /**
    * Whether pods use the regional STS endpoint (annotation `eks.amazonaws.com/sts-regional-endpoints: "true"`).

@@ -47,7 +47,8 @@ export class ClusterOidcProvider extends Construct {
     const key = providerKey(cluster, issuer, cluster.oidcProviderArn);
     const existing = findRegistered(cluster, key) as ClusterOidcProvider | undefined;
     if (existing) {
-      if (cluster.oidcProviderArn !== undefined && existing.declaredArn !== cluster.oidcProviderArn) {
+      if (cluster.oidcProviderArn !== undefined && existing.declaredArn !== cluster.oidcProviderArn &&
+          existing.provider.oidcProviderArn !== cluster.oidcProviderArn) {
         fail(subjectOfAny(cluster), `oidcProviderArn is ${show(cluster.oidcProviderArn)}, but issuer ${issuer} already has ` +
           (existing.created ? `an IAM OIDC provider created at ${existing.node.path}` : `the provider ${show(existing.declaredArn)} (imported at ${existing.node.path})`),
         'one IAM OIDC provider per issuer and account', 'give the same oidcProviderArn on every import of the cluster, or on none');

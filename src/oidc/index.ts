@@ -1,1 +1,2 @@
 export * from './cluster-oidc-provider';
+export * from './discovery-hosting';

@@ -1,7 +1,8 @@
 /**
  * Kubernetes manifest checks for tests: schema validation against the Kubernetes
- * OpenAPI schemas (kubernetes-models 4.x, Kubernetes 1.27 era), detection of
- * unresolved CDK tokens, cdk8s chart synthesis and YAML parsing.
+ * OpenAPI schemas (kubernetes-models 4.x, Kubernetes 1.27 era) and, on request, cert-manager's
+ * (@kubernetes-models/cert-manager 4.x), detection of unresolved CDK tokens, cdk8s chart synthesis
+ * and YAML parsing.
  */
 import { createRequire } from 'node:module';
 import { type Chart, Testing } from 'cdk8s';
@@ -46,6 +47,45 @@ export function kubernetesModelFor(apiVersion: string, kind: string): Kubernetes
   modelCache.set(cacheKey, model);
   return model;
 }
+
+/**
+ * Finds the @kubernetes-models/cert-manager class for `apiVersion`/`kind` (any of cert-manager's groups, e.g.
+ * `cert-manager.io/v1` `Certificate`), or `undefined` when there is none. Modules live at
+ * `@kubernetes-models/cert-manager/<group>/<version>/<Kind>`.
+ */
+export function certManagerModelFor(apiVersion: string, kind: string): KubernetesModelClass | undefined {
+  const cacheKey = `@kubernetes-models/cert-manager ${apiVersion}/${kind}`;
+  if (modelCache.has(cacheKey)) return modelCache.get(cacheKey);
+  let model: KubernetesModelClass | undefined;
+  const group = apiVersion.split('/')[0];
+  if (API_VERSION_PATTERN.test(apiVersion) && apiVersion.includes('/') && /(^|\.)cert-manager\.io$/.test(group) && KIND_PATTERN.test(kind)) {
+    try {
+      const exported = loadModule(`@kubernetes-models/cert-manager/${apiVersion}/${kind}`)[kind] as KubernetesModelClass | undefined;
+      if (exported && exported.apiVersion === apiVersion && exported.kind === kind) model = exported;
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED') throw e;
+    }
+  }
+  modelCache.set(cacheKey, model);
+  return model;
+}
+
+/** The `extraValidators` entry for one cert-manager kind: validates against @kubernetes-models/cert-manager's schema. */
+export function certManagerValidator(apiVersion: string, kind: string): KubernetesObjectValidator {
+  const Model = certManagerModelFor(apiVersion, kind);
+  if (!Model) throw new Error(`no cert-manager schema for ${apiVersion}/${kind} in @kubernetes-models/cert-manager`);
+  return (obj) => new Model(obj).validate();
+}
+
+/**
+ * `extraValidators` for the kinds of cert-manager.io/v1 (Issuer, ClusterIssuer, Certificate, CertificateRequest), checked
+ * against cert-manager's complete schemas (@kubernetes-models/cert-manager): pass it to `validateKubernetesObjects` or
+ * `synthChartObjects` for charts that emit cert-manager objects.
+ */
+export const CERT_MANAGER_VALIDATORS: Readonly<Record<string, KubernetesObjectValidator>> = Object.freeze(Object.fromEntries(
+  ['Issuer', 'ClusterIssuer', 'Certificate', 'CertificateRequest'].map(kind => [`cert-manager.io/v1/${kind}`, certManagerValidator('cert-manager.io/v1', kind)]),
+));
 
 /** Describes an object as `<apiVersion>/<kind> <namespace>/<name>` for error messages. */
 export function describeObject(obj: unknown): string {
@@ -93,7 +133,7 @@ function problemsOf(obj: unknown, extraValidators: Record<string, KubernetesObje
 /**
  * Validates every object against the Kubernetes OpenAPI schemas (types, enums, required fields).
  * Objects without a kubernetes-models class (CRDs) fail unless `extraValidators` has an entry keyed
- * `<apiVersion>/<kind>` (e.g. `'cert-manager.io/v1/Certificate'`). Also fails on a missing apiVersion,
+ * `<apiVersion>/<kind>` (e.g. `'cert-manager.io/v1/Certificate'`; `CERT_MANAGER_VALIDATORS` has cert-manager's). Also fails on a missing apiVersion,
  * kind or metadata.name. Throws one Error listing every bad object.
  * Note: unknown (misspelled) fields are not detected; the schemas allow additional properties.
  */

@@ -63,3 +63,13 @@ export function suppress(construct: IConstruct, id: string, reason: string): voi
   }
   NagSuppressions.addResourceSuppressions(construct, [{ id, reason }], true);
 }
+
+/** Suppresses, with reasons, the findings on aws-s3-deployment's BucketDeployment handler, which this library does not shape. */
+export function suppressBucketDeployment(stack: Stack): void {
+  const handler = stack.node.children.find(c => c.node.id.startsWith('Custom::CDKBucketDeployment'));
+  if (!handler) throw new Error('no BucketDeployment handler in the stack');
+  suppress(handler, 'AwsSolutions-IAM4', 'The BucketDeployment handler of aws-cdk-lib uses AWSLambdaBasicExecutionRole for its logs.');
+  suppress(handler, 'AwsSolutions-IAM5', 'The BucketDeployment handler of aws-cdk-lib reads the asset bucket and writes objects ' +
+    'under the destination (object wildcards by construction; cloudfront:CreateInvalidation on * for the CloudFront hosting).');
+  suppress(handler, 'AwsSolutions-L1', 'The BucketDeployment handler\'s Python runtime is chosen by aws-cdk-lib, not by this library.');
+}
