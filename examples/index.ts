@@ -3,6 +3,7 @@ import type * as cdk8s from 'cdk8s';
 import { irsaExample } from './irsa/app';
 import { MIGRATION_PHASES, migrationExample } from './migration/app';
 import { podIdentityExample } from './pod-identity/app';
+import { selfManagedExample } from './self-managed/app';
 import { sharedRoleExample } from './shared-role/app';
 
 /** One example build: its two apps, written under `outdir` when given. */
@@ -13,6 +14,7 @@ export const EXAMPLES: Record<string, ExampleBuild> = {
   'pod-identity': podIdentityExample,
   'irsa': irsaExample,
   'shared-role': sharedRoleExample,
+  'self-managed': selfManagedExample,
   ...Object.fromEntries(Object.keys(MIGRATION_PHASES).map(phase =>
     [`migration/${phase}`, (outdir?: string) => migrationExample(outdir, phase)])),
 };
@@ -22,5 +24,6 @@ export const EXAMPLE_APPS: Record<string, ExampleBuild> = {
   'pod-identity': podIdentityExample,
   'irsa': irsaExample,
   'shared-role': sharedRoleExample,
+  'self-managed': selfManagedExample,
   'migration': (outdir?: string) => migrationExample(outdir), // phase from cdk.json's context: both
 };

@@ -7,9 +7,10 @@ import * as path from 'path';
 import { App, Lazy, Stack, Tags, aws_iam as iam } from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
 import {
-  type AddonConflictResolution, ClusterOidcProvider, ClusterScope, EksCluster, IdentityMechanism, PodIdentityAgent, PodIdentityAgentAddon,
-  PodIdentityAssociation, WorkloadIdentity, WorkloadRole, k8s, type IWorkloadCluster,
+  ClusterOidcProvider, ClusterScope, DiscoveryHosting, EksCluster, IdentityMechanism, PodIdentityAgent, PodIdentityAgentAddon,
+  PodIdentityAssociation, SelfManagedCluster, WorkloadIdentity, WorkloadRole, k8s,
 } from '../src';
+import type { AddonConflictResolution, IWorkloadCluster, SelfManagedClusterProps } from '../src';
 import { ACCOUNT, REGION } from './util/fixtures';
 import { eksIssuer, providerArnFor } from './util/irsa-sim';
 import { assertNoUnresolvedTokens, parseYamlDocuments, validateKubernetesObjects } from './util/kubernetes';
@@ -64,6 +65,9 @@ const serviceAccount = (c: Ctx, props: Record<string, unknown> = {}, id = 'Sa') 
 const policyOf = (resources: string[]) => new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources })] });
 const tags = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`key-${i}`, `value-${i}`]));
 const long = (n: number, c = 'a') => c.repeat(n);
+const key = (file: string) => fs.readFileSync(path.join(__dirname, 'fixtures', 'keys', file), 'utf8');
+const selfManaged = (c: Ctx, props: Partial<SelfManagedClusterProps> = {}) =>
+  new SelfManagedCluster(c.stack, 'Lab', { clusterName: 'lab', serviceAccountPublicKeys: [key('sa-rsa.pub')], ...props });
 
 const BAD: BadInput[] = [
   // --- WorkloadIdentity: the mechanism and the options that go with it
@@ -195,6 +199,17 @@ const BAD: BadInput[] = [
   { name: 'automountServiceAccountToken given as the string false', subject: 'ServiceAccount workloads/Sa:', value: 'automountServiceAccountToken is "false" (string)', expected: 'true or false', build: c => serviceAccount(c, { automountServiceAccountToken: 'false' }) },
   { name: 'disableSessionTags given as the string true', subject: 'PodIdentityAssociation Test/Assoc:', value: 'disableSessionTags is "true" (string)', expected: 'true or false', build: c => association(c, { disableSessionTags: 'true' }) },
   { name: 'ipv4Only given as yes', subject: 'PodIdentityAgentAddon Test/Addon:', value: 'ipv4Only is "yes" (string)', expected: 'true or false', build: c => new PodIdentityAgentAddon(c.stack, 'Addon', { cluster: c.cluster, ipv4Only: 'yes' as any }) },
+  // --- Clusters outside EKS: the keys, the hosting, the flags and the webhook
+  { name: 'a private key as a service account public key', subject: 'SelfManagedCluster Test/Lab:', value: 'serviceAccountPublicKeys[0] holds a private key (its value is not shown)', expected: 'only the public half', build: c => selfManaged(c, { serviceAccountPublicKeys: [key('sa-rsa.key')] }) },
+  { name: 'an RSA service account key of 1,024 bits', subject: 'SelfManagedCluster Test/Lab:', value: 'is an RSA key of 1024 bits', expected: 'at least 2048 bits', build: c => selfManaged(c, { serviceAccountPublicKeys: [key('sa-rsa-1024.pub')] }) },
+  { name: 'an EC service account key on P-384', subject: 'SelfManagedCluster Test/Lab:', value: 'an EC key on curve secp384r1', expected: 'an EC P-256 key', build: c => selfManaged(c, { serviceAccountPublicKeys: [key('sa-ec-p384.pub')] }) },
+  { name: 'the STS audience among the API\'s own audiences', subject: 'SelfManagedCluster Test/Lab:', value: 'apiAudiences includes "sts.amazonaws.com"', expected: 'the API\'s own audiences only', build: c => selfManaged(c, { apiAudiences: ['sts.amazonaws.com'] }) },
+  { name: 'a previous issuer over http', subject: 'SelfManagedCluster Test/Lab:', value: '"http://kubernetes.default.svc"', expected: 'an https:// URL', build: c => selfManaged(c, { previousIssuerUrls: ['http://kubernetes.default.svc'] }) },
+  { name: 'an S3 discovery prefix with a leading slash', subject: 'DiscoveryHosting.s3Bucket Test/Lab:', value: 'prefix "/lab" starts with \'/\'', expected: 'a key prefix', build: c => selfManaged(c, { discovery: DiscoveryHosting.s3Bucket({ prefix: '/lab' }) }) },
+  { name: 'a CloudFront domain without a certificate', subject: 'DiscoveryHosting.cloudFront Test/Lab:', value: 'oidc.example.com', expected: 'certificate', build: c => selfManaged(c, { discovery: DiscoveryHosting.cloudFront({ domainName: 'oidc.example.com' }) }) },
+  { name: 'Pod Identity on a self-managed cluster', subject: 'PodIdentityAssociation Test/Assoc:', value: 'cluster "lab" cannot run EKS Pod Identity', expected: 'a cluster whose nodes run the Pod Identity Agent', build: c => new PodIdentityAssociation(c.stack, 'Assoc', { cluster: selfManaged(c), namespace: 'a', serviceAccount: 'b' }) },
+  { name: 'a webhook failure policy in lowercase', subject: 'PodIdentityWebhook workloads/Webhook:', value: '"ignore"', expected: 'WebhookFailurePolicy', build: c => new k8s.PodIdentityWebhook(c.chart, 'Webhook', { failurePolicy: 'ignore' as any }) },
+  { name: 'a webhook image without a tag', subject: 'PodIdentityWebhook workloads/Webhook:', value: '"public.ecr.aws/eks/amazon-eks-pod-identity-webhook"', expected: 'tag', build: c => new k8s.PodIdentityWebhook(c.chart, 'Webhook', { image: 'public.ecr.aws/eks/amazon-eks-pod-identity-webhook' }) },
   // --- The token boundary: YAML that would hold a ${Token[...]}
   { name: 'IRSA YAML in an environment-agnostic stack', subject: 'ServiceAccount workloads/apps-api:', value: 'the account of stack Agnostic', expected: 'a literal value in a chart written as YAML', build: c => { const stack = new Stack(c.app, 'Agnostic'); const cluster = EksCluster.fromClusterAttributes(stack, 'Demo', { clusterName: 'demo', oidcIssuerUrl: ISSUER }); new WorkloadIdentity(stack, 'Api', { cluster, namespace: 'apps', serviceAccount: 'api', mechanism: IdentityMechanism.IRSA, chart: c.chart }); } },
   { name: 'IRSA YAML for a passed role without a name', subject: 'ServiceAccount workloads/apps-api:', value: 'the role Test/Unnamed (passed as role) has no literal ARN: its name (set roleName on that role) is not known at synthesis', expected: 'a literal value in a chart written as YAML', build: c => identity(c, { mechanism: IdentityMechanism.IRSA, role: new WorkloadRole(c.stack, 'Unnamed'), chart: c.chart }) },
