@@ -6,3 +6,4 @@ export * from './identity-mechanism';
 export * from './workload-role';
 export * from './workload-identity';
 export * as k8s from './k8s';
+export * from './policies';

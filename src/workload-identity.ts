@@ -1,12 +1,18 @@
-import { Names, Stack, Token, type aws_iam as iam } from 'aws-cdk-lib';
+import { Names, Stack, Token, aws_eks as eks } from 'aws-cdk-lib';
+import type { aws_iam as iam } from 'aws-cdk-lib';
 import type { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { AddonConflictResolution } from './cluster/pod-identity-agent';
+import { assertPodIdentitySupported } from './cluster/pod-identity-support';
 import type { IWorkloadCluster } from './cluster/workload-cluster';
 import { IdentityMechanism } from './identity-mechanism';
 import { ServiceAccount, type ServiceAccountOptions } from './k8s/service-account';
 import { explainDeployTimeValue } from './k8s/token-boundary';
 import { ClusterOidcProvider } from './oidc/cluster-oidc-provider';
+import type { EksAddonOptions } from './pod-identity/eks-addon-options';
+import { PodIdentityAgentAddon } from './pod-identity/pod-identity-agent-addon';
 import { PodIdentityAssociation, type PodIdentityAssociationOptions } from './pod-identity/pod-identity-association';
+import { clusterKey, clusterLabel, register } from './private/app-registry';
 import { assertSamePartition } from './private/arns';
 import { fail, show, subjectFor, subjectOf, type Subject } from './private/errors';
 import { assertEnumValue, assertOptionalBoolean } from './private/names';
@@ -15,6 +21,7 @@ import { literalRoleArn, missingForLiteralArn } from './private/role-arn';
 import { bindingKey, bindingLabel, uniqueBindings, validateBinding } from './trust/bindings';
 import { ClusterScope } from './trust/cluster-scope';
 import { DEFAULT_AUDIENCE, irsaStatements } from './trust/irsa-statements';
+import { podIdentityStatements } from './trust/pod-identity-statements';
 import { warnUnmanagedTrust } from './trust/required-trust';
 import type { ServiceAccountBinding } from './trust/service-account-binding';
 import { WorkloadRole } from './workload-role';
@@ -107,6 +114,17 @@ export interface WorkloadIdentityProps extends PodIdentityAssociationOptions {
   readonly clusterScope?: ClusterScope;
 
   /**
+   * An EKS managed add-on to create and give the role to, instead of a separate Pod Identity association: the add-on's
+   * own `PodIdentityAssociations` (Pod Identity) or `ServiceAccountRoleArn` (IRSA) names the role. The service account
+   * is the add-on's own (give its namespace and name). Only with one service account and mechanism `POD_IDENTITY` or
+   * `IRSA`, and without the options of a separate association (`targetRole`, `disableSessionTags`, `sessionPolicy`,
+   * `tags`).
+   *
+   * @default - no add-on; Pod Identity gets a separate association
+   */
+  readonly eksAddon?: EksAddonOptions;
+
+  /**
    * IRSA: the audience of the pod's token, trusted by the role, listed by the IAM OIDC provider, and annotated on
    * the ServiceAccount (`eks.amazonaws.com/audience`) when it is not the one the cluster's webhook injects.
    *
@@ -151,6 +169,9 @@ export class WorkloadIdentity extends Construct implements iam.IGrantable {
 
   /** Every Pod Identity association, one per service account, for `POD_IDENTITY` and `BOTH`. */
   public readonly associations: PodIdentityAssociation[];
+
+  /** The EKS add-on created with `eksAddon`, which names the role. */
+  public readonly eksAddon?: eks.CfnAddon;
 
   /** The ServiceAccount, when a chart was given (the first, with several). */
   public readonly serviceAccount?: ServiceAccount;
@@ -210,7 +231,7 @@ export class WorkloadIdentity extends Construct implements iam.IGrantable {
       }
     }
 
-    this.associations = podIdentity ? bindings.map(binding => new PodIdentityAssociation(this,
+    this.associations = podIdentity && !props.eksAddon ? bindings.map(binding => new PodIdentityAssociation(this,
       single ? 'Association' : associationId(binding), {
         ...binding,
         role: this.role,
@@ -219,6 +240,7 @@ export class WorkloadIdentity extends Construct implements iam.IGrantable {
         sessionPolicy: props.sessionPolicy,
         tags: props.tags,
       })) : [];
+    if (props.eksAddon) this.eksAddon = this.createEksAddon(props.eksAddon, bindings[0], podIdentity);
     this.association = this.associations[0];
     this.grantPrincipal = (props.targetRole ?? this.role).grantPrincipal;
 
@@ -227,6 +249,48 @@ export class WorkloadIdentity extends Construct implements iam.IGrantable {
     // The ServiceAccounts' own checks (a deploy-time role ARN in a chart written as YAML) run at CDK synthesis too, so
     // that `app.synth()` fails before it writes a template whose YAML half cannot be written.
     this.node.addValidation({ validate: () => this.serviceAccountObjects.flatMap(sa => sa.node.validate()) });
+  }
+
+  /**
+   * The EKS add-on that names the role itself: `PodIdentityAssociations` for Pod Identity (EKS creates the association;
+   * there is still at most one per service account in the app), `ServiceAccountRoleArn` for IRSA.
+   */
+  private createEksAddon(options: EksAddonOptions, binding: ServiceAccountBinding, podIdentity: boolean): eks.CfnAddon {
+    const cluster = binding.cluster;
+    if (podIdentity) {
+      assertPodIdentitySupported(this.subject, cluster);
+      const existing = register(this, `pod-identity-association:${bindingKey(binding)}`);
+      if (existing) {
+        fail(this.subject, `service account ${bindingLabel(binding)} already has a Pod Identity association at ${existing.node.path}`,
+          'one association per cluster, namespace and service account (an EKS rule)');
+      }
+      if (WorkloadRole.isWorkloadRole(this.role)) {
+        this.role.addPodIdentityTrust(binding);
+      } else {
+        warnUnmanagedTrust(this, this.role, `Pod Identity for ${bindingLabel(binding)}`, podIdentityStatements([binding], 'arn'));
+      }
+    }
+    const other = register(this, `eks-addon:${clusterKey(cluster)}:${options.addonName}`);
+    if (other) {
+      fail(this.subject, `cluster "${clusterLabel(cluster)}" already has the EKS add-on ${show(options.addonName)} at ${other.node.path}`,
+        'each EKS add-on once per cluster', 'give the add-on its identity once');
+    }
+    const addon = new eks.CfnAddon(this, 'Addon', {
+      addonName: options.addonName,
+      clusterName: cluster.clusterName,
+      addonVersion: options.addonVersion,
+      configurationValues: options.configurationValues,
+      resolveConflicts: options.resolveConflicts,
+      preserveOnDelete: options.preserveOnDelete,
+      ...(podIdentity
+        ? { podIdentityAssociations: [{ serviceAccount: binding.serviceAccount, roleArn: this.role.roleArn }] }
+        : { serviceAccountRoleArn: this.role.roleArn }),
+    });
+    if (podIdentity) {
+      const agent = PodIdentityAgentAddon.forCluster(cluster);
+      if (agent) addon.node.addDependency(agent);
+    }
+    return addon;
   }
 
   private addServiceAccounts(chart: Chart, props: WorkloadIdentityProps, irsa: boolean): ServiceAccount[] {
@@ -340,9 +404,45 @@ function assertOptionsFit(subject: Subject, props: WorkloadIdentityProps, mechan
     fail(subject, `${irsaOnly.join(', ')} ${irsaOnly.length === 1 ? 'is' : 'are'} set with mechanism ${mechanism}`,
       'them only with IRSA or BOTH: they configure IRSA', 'remove them, or change mechanism');
   }
+  if (props.eksAddon !== undefined) assertEksAddonFits(subject, props, mechanism);
   if (irsa && props.targetRole) {
     fail(subject, `targetRole is set with mechanism ${mechanism}`, 'targetRole only with POD_IDENTITY: IRSA pods would get the association role',
       'grant what the workload needs to the role itself');
+  }
+}
+
+// EKS add-on names: lowercase letters, digits and '-' (aws eks describe-addon-versions); versions like v1.41.0-eksbuild.1.
+const ADDON_NAME = /^[a-z0-9][a-z0-9-]{0,99}$/;
+const ADDON_VERSION = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
+
+function assertEksAddonFits(subject: Subject, props: WorkloadIdentityProps, mechanism: string): void {
+  const options = props.eksAddon!;
+  if (options === null || typeof options !== 'object') fail(subject, `eksAddon is ${show(options)}`, 'EksAddonOptions');
+  if (typeof options.addonName !== 'string' || (!Token.isUnresolved(options.addonName) && !ADDON_NAME.test(options.addonName))) {
+    fail(subject, `eksAddon.addonName is ${show(options.addonName)}`, 'an EKS add-on name such as aws-ebs-csi-driver');
+  }
+  if (options.addonName === 'eks-pod-identity-agent') {
+    fail(subject, 'eksAddon.addonName is "eks-pod-identity-agent"', 'an add-on that runs a workload',
+      'the agent add-on comes from the cluster\'s podIdentityAgent (PodIdentityAgent.addon())');
+  }
+  if (options.addonVersion !== undefined && !Token.isUnresolved(options.addonVersion) && !ADDON_VERSION.test(options.addonVersion)) {
+    fail(subject, `eksAddon.addonVersion is ${show(options.addonVersion)}`, 'an EKS add-on version like "v1.41.0-eksbuild.1"');
+  }
+  if (options.resolveConflicts !== undefined) {
+    assertEnumValue(subject, 'eksAddon.resolveConflicts', options.resolveConflicts, AddonConflictResolution, 'AddonConflictResolution');
+  }
+  assertOptionalBoolean(subject, 'eksAddon.preserveOnDelete', options.preserveOnDelete);
+  if (props.serviceAccounts !== undefined) {
+    fail(subject, 'eksAddon is set together with serviceAccounts', 'eksAddon with one service account (the add-on\'s own)');
+  }
+  if (mechanism === IdentityMechanism.BOTH) {
+    fail(subject, 'eksAddon is set with mechanism BOTH', 'POD_IDENTITY or IRSA: an add-on names its role one way',
+      'move the add-on from IRSA to Pod Identity in one deployment; it restarts its pods itself');
+  }
+  const associationOnly = (['targetRole', 'disableSessionTags', 'sessionPolicy', 'tags'] as const).filter(n => props[n] !== undefined);
+  if (associationOnly.length > 0) {
+    fail(subject, `${associationOnly.join(', ')} ${associationOnly.length === 1 ? 'is' : 'are'} set together with eksAddon`,
+      'them only with a separate association: an EKS add-on\'s PodIdentityAssociations take a service account and a role only');
   }
 }
 

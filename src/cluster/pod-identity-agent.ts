@@ -6,6 +6,11 @@ export enum PodIdentityAgentSupport {
   ADDON = 'ADDON',
   /** The agent is already there: installed outside this app, or built in (EKS Auto Mode). */
   PREINSTALLED = 'PREINSTALLED',
+  /**
+   * The agent is installed from Kubernetes manifests: this library's `k8s.PodIdentityAgent` (or equivalent manifests,
+   * such as the upstream Helm chart), not the EKS add-on.
+   */
+  MANIFESTS = 'MANIFESTS',
   /** The cluster cannot run the agent (Fargate-only, Windows-only, Outposts, EKS Anywhere, not EKS). */
   UNAVAILABLE = 'UNAVAILABLE',
 }
@@ -81,6 +86,21 @@ export class PodIdentityAgent {
    */
   public static preinstalled(): PodIdentityAgent {
     return new PodIdentityAgent(PodIdentityAgentSupport.PREINSTALLED, undefined, undefined);
+  }
+
+  /**
+   * The agent is installed from Kubernetes manifests: the DaemonSets of this library's `k8s.PodIdentityAgent` (in a
+   * chart written as YAML for GitOps, or deployed with `cluster.addCdk8sChart()`), or equivalent manifests such as the
+   * upstream Helm chart's. Needed for EKS Hybrid Nodes, whose agent the add-on does not configure, and for people who
+   * manage every node component through GitOps.
+   *
+   * Pod Identity on such a cluster works, and no EKS add-on is created for it. One cluster must never run both the
+   * add-on and these DaemonSets (both bind port 80 of 169.254.170.23 on each node), so these are errors at synthesis:
+   * a `PodIdentityAgentAddon` for this cluster; a `k8s.PodIdentityAgent` for a cluster declared `addon()` or
+   * `unavailable()`; a `k8s.PodIdentityAgent` for a cluster that already has a `PodIdentityAgentAddon` in the app.
+   */
+  public static manifests(): PodIdentityAgent {
+    return new PodIdentityAgent(PodIdentityAgentSupport.MANIFESTS, undefined, undefined);
   }
 
   /**

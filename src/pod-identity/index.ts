@@ -1,2 +1,3 @@
 export * from './pod-identity-agent-addon';
 export * from './pod-identity-association';
+export * from './eks-addon-options';

@@ -1,9 +1,11 @@
 import { Resource, Token, aws_eks as eks } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { AddonConflictResolution, PodIdentityAgentSupport, type PodIdentityAgentAddonOptions } from '../cluster/pod-identity-agent';
-import { assertPodIdentitySupported } from '../cluster/pod-identity-support';
+import {
+  AGENT_ADDON_NAME, agentAddonOf, assertAgentAddonAllowed, assertPodIdentitySupported, registerAgentAddon,
+} from '../cluster/pod-identity-support';
 import type { IWorkloadCluster } from '../cluster/workload-cluster';
-import { clusterKey, clusterLabel, findRegistered, register } from '../private/app-registry';
+import { clusterLabel } from '../private/app-registry';
 import { fail, show, subjectFor, type Subject } from '../private/errors';
 import { assertEnumValue, assertOptionalBoolean } from '../private/names';
 
@@ -17,8 +19,7 @@ export interface PodIdentityAgentAddonProps extends PodIdentityAgentAddonOptions
   readonly cluster: IWorkloadCluster;
 }
 
-// EKS add-on name of the agent (FACTS.md, "Pod Identity Agent").
-const ADDON_NAME = 'eks-pod-identity-agent';
+const ADDON_NAME = AGENT_ADDON_NAME;
 // Address the agent binds for IPv4 (FACTS.md; EKS user guide, "Disable IPv6 in the EKS Pod Identity Agent").
 const IPV4_LINK_LOCAL = '169.254.170.23';
 // Add-on versions look like v1.3.4-eksbuild.1.
@@ -30,6 +31,10 @@ const ADDON_VERSION = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
  * At most one exists per cluster in an app. Pod Identity associations on a cluster whose
  * `podIdentityAgent` is `PodIdentityAgent.addon()` create it through `PodIdentityAgentAddon.forCluster()`,
  * however many there are.
+ *
+ * A cluster whose agent is installed from manifests (`PodIdentityAgent.manifests()`) never gets the add-on: creating
+ * one for it is an error, and so is creating one for a cluster that has a `k8s.PodIdentityAgent` in the app (one
+ * cluster must not run both).
  */
 export class PodIdentityAgentAddon extends Resource {
   /** The EKS add-on name, `eks-pod-identity-agent`. */
@@ -39,13 +44,13 @@ export class PodIdentityAgentAddon extends Resource {
    * The agent add-on of `cluster` in this app, if one was created.
    */
   public static of(cluster: IWorkloadCluster): PodIdentityAgentAddon | undefined {
-    return findRegistered(cluster, registryKey(cluster)) as PodIdentityAgentAddon | undefined;
+    return agentAddonOf(cluster) as PodIdentityAgentAddon | undefined;
   }
 
   /**
    * The agent add-on the cluster needs: created on the first call (as child `PodIdentityAgent` of the cluster
    * construct, with the cluster's `podIdentityAgent` options) when the cluster's agent is provided as an add-on,
-   * the existing one after that, and `undefined` when the agent is preinstalled.
+   * the existing one after that, and `undefined` when the agent is preinstalled or installed from manifests.
    * Throws when the cluster cannot run Pod Identity.
    */
   public static forCluster(cluster: IWorkloadCluster): PodIdentityAgentAddon | undefined {
@@ -76,6 +81,7 @@ export class PodIdentityAgentAddon extends Resource {
   constructor(scope: Construct, id: string, props: PodIdentityAgentAddonProps) {
     const subject = subjectFor('PodIdentityAgentAddon', scope, id);
     assertPodIdentitySupported(subject, props.cluster);
+    assertAgentAddonAllowed(subject, props.cluster);
     if (props.addonVersion !== undefined && (typeof props.addonVersion !== 'string' ||
         (!Token.isUnresolved(props.addonVersion) && !ADDON_VERSION.test(props.addonVersion)))) {
       fail(subject, `addonVersion is ${show(props.addonVersion)}`, 'an EKS add-on version like "v1.3.4-eksbuild.1"',
@@ -88,7 +94,7 @@ export class PodIdentityAgentAddon extends Resource {
     assertOptionalBoolean(subject, 'preserveOnDelete', props.preserveOnDelete);
     const configurationValues = renderConfiguration(subject, props);
     super(scope, id);
-    const existing = register(this, registryKey(props.cluster));
+    const existing = registerAgentAddon(this, props.cluster);
     if (existing) {
       fail(subject, `cluster "${clusterLabel(props.cluster)}" already has the ${ADDON_NAME} add-on at ${existing.node.path}`,
         'one add-on per EKS cluster', 'use PodIdentityAgentAddon.forCluster(cluster) to share it');
@@ -106,10 +112,6 @@ export class PodIdentityAgentAddon extends Resource {
     this.addonArn = resource.attrArn;
     this.addonName = ADDON_NAME;
   }
-}
-
-function registryKey(cluster: IWorkloadCluster): string {
-  return `pod-identity-agent-addon:${clusterKey(cluster)}`;
 }
 
 function renderConfiguration(subject: Subject, props: PodIdentityAgentAddonOptions): string | undefined {

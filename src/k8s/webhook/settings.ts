@@ -5,6 +5,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { TlsVersion, WebhookFailurePolicy } from './enums';
 import type { PodIdentityWebhookProps } from './pod-identity-webhook';
 import { fail, show, type Subject } from '../../private/errors';
+import { AWS_REGION, assertImageReference } from '../../private/image-reference';
 import { assertDns1123Label, assertDns1123Subdomain, assertOptionalBoolean, assertString } from '../../private/names';
 import { DEFAULT_AUDIENCE } from '../../trust/irsa-statements';
 import { MAX_TOKEN_EXPIRATION_SECONDS, MIN_TOKEN_EXPIRATION_SECONDS } from '../irsa-annotations';
@@ -50,19 +51,6 @@ const MAX_COMMON_NAME = 64;
 // Service names are DNS-1035 labels (k8s.io/apimachinery/pkg/util/validation IsDNS1035Label).
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
-// AWS region names: us-east-1, eu-central-2, us-gov-west-1, cn-north-1, us-isob-east-1, ...
-const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-
-// Image references, after the grammar of github.com/distribution/reference (reference.go): an optional registry host
-// (with an optional port), a path of lowercase components, then a tag and/or a digest.
-const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
-const DOMAIN = `${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*(?::[0-9]+)?`;
-const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const REPOSITORY = `(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*`;
-const TAG = '[\\w][\\w.-]{0,127}';
-const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
-const IMAGE_REFERENCE = new RegExp(`^(${REPOSITORY})(?::(${TAG}))?(?:@(${DIGEST}))?$`);
-const MAX_REPOSITORY_LENGTH = 255;
 
 /** The validated settings of a `PodIdentityWebhook`, with every default applied, and the names of its objects. */
 export interface WebhookSettings {
@@ -269,18 +257,7 @@ function assertRegion(subject: Subject, region: string): void {
 }
 
 function assertImage(subject: Subject, image: string): void {
-  assertString(subject, 'image', image);
-  if (Token.isUnresolved(image)) return;
-  const expected = '<registry>/<repository>:<tag> or <registry>/<repository>@<algorithm>:<digest>, ' +
-    `e.g. ${DEFAULT_IMAGE}`;
-  const match = IMAGE_REFERENCE.exec(image);
-  if (!match || match[1].length > MAX_REPOSITORY_LENGTH) {
-    fail(subject, `image ${show(image)} is not an image reference`, expected);
-  }
-  if (match[2] === undefined && match[3] === undefined) {
-    fail(subject, `image ${show(image)} has neither a tag nor a digest`, expected,
-      'pin a release tag or a digest: an image without one is whatever :latest is when a node pulls it');
-  }
+  assertImageReference(subject, image, DEFAULT_IMAGE);
 }
 
 function assertEnum(subject: Subject, what: string, value: unknown, enumeration: Record<string, string>, enumName: string): void {
