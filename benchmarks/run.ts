@@ -2,6 +2,7 @@
 // service accounts fit in IAM's limits, and how long the example takes to synthesize. Prints; asserts nothing.
 import { App, Stack, aws_dynamodb as dynamodb, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { printCatalog } from './catalog';
 import { podIdentityExample } from '../examples/pod-identity/app';
 import { ClusterScope, EksCluster, IdentityMechanism, WorkloadIdentity, WorkloadRole } from '../src';
 
@@ -140,3 +141,4 @@ resourcesPerIdentity();
 trustSizes();
 irsaFigures();
 synthTimes();
+printCatalog();

@@ -1,5 +1,6 @@
 import type { App } from 'aws-cdk-lib';
 import type * as cdk8s from 'cdk8s';
+import { clusterAddonsExample } from './cluster-addons/app';
 import { irsaExample } from './irsa/app';
 import { MIGRATION_PHASES, migrationExample } from './migration/app';
 import { podIdentityExample } from './pod-identity/app';
@@ -15,6 +16,7 @@ export const EXAMPLES: Record<string, ExampleBuild> = {
   'irsa': irsaExample,
   'shared-role': sharedRoleExample,
   'self-managed': selfManagedExample,
+  'cluster-addons': clusterAddonsExample,
   ...Object.fromEntries(Object.keys(MIGRATION_PHASES).map(phase =>
     [`migration/${phase}`, (outdir?: string) => migrationExample(outdir, phase)])),
 };
@@ -25,5 +27,6 @@ export const EXAMPLE_APPS: Record<string, ExampleBuild> = {
   'irsa': irsaExample,
   'shared-role': sharedRoleExample,
   'self-managed': selfManagedExample,
+  'cluster-addons': clusterAddonsExample,
   'migration': (outdir?: string) => migrationExample(outdir), // phase from cdk.json's context: both
 };

@@ -54,14 +54,18 @@ export function assertNagClean(app: Stage): string[] {
 }
 
 /**
- * Suppresses cdk-nag rule `id` (e.g. 'AwsSolutions-IAM4') on `construct` and its children.
- * A written reason of at least 20 characters is required.
+ * Suppresses cdk-nag rule `id` (e.g. 'AwsSolutions-IAM4') on `construct` and its children: every finding of the
+ * rule, or only the granular findings in `appliesTo` (e.g. 'Resource::*'). A written reason of at least 20 characters
+ * is required.
  */
-export function suppress(construct: IConstruct, id: string, reason: string): void {
+export function suppress(construct: IConstruct, id: string, reason: string, appliesTo?: string[]): void {
   if (reason.trim().length < 20) {
     throw new Error(`suppression of ${id} on ${construct.node.path} needs a reason of at least 20 characters, got '${reason}'`);
   }
-  NagSuppressions.addResourceSuppressions(construct, [{ id, reason }], true);
+  if (appliesTo !== undefined && appliesTo.length === 0) {
+    throw new Error(`suppression of ${id} on ${construct.node.path}: appliesTo is empty (leave it out to suppress every finding)`);
+  }
+  NagSuppressions.addResourceSuppressions(construct, [{ id, reason, ...(appliesTo ? { appliesTo } : {}) }], true);
 }
 
 /** Suppresses, with reasons, the findings on aws-s3-deployment's BucketDeployment handler, which this library does not shape. */
