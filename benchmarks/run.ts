@@ -3,6 +3,7 @@
 import { App, Stack, aws_dynamodb as dynamodb, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { printCatalog } from './catalog';
+import { printPeers } from './peers';
 import { podIdentityExample } from '../examples/pod-identity/app';
 import { ClusterScope, EksCluster, IdentityMechanism, WorkloadIdentity, WorkloadRole } from '../src';
 
@@ -142,3 +143,4 @@ trustSizes();
 irsaFigures();
 synthTimes();
 printCatalog();
+printPeers();
